@@ -1,0 +1,101 @@
+"""The canonical record: one conversation per row of a polars DataFrame (DESIGN section 2).
+
+Every input format is turned into this shape by `curate.io`, and every stage reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import polars as pl
+
+ROLES = ("system", "user", "assistant", "tool")
+
+MESSAGE = pl.Struct(
+    {
+        "role": pl.String,
+        "content": pl.String,
+        # null unless the input has them; tool_calls is JSON text
+        "reasoning": pl.String,
+        "tool_calls": pl.String,
+        # per-turn training weight from the input (0 -> not trained); null means default
+        "loss_weight": pl.Float64,
+    }
+)
+
+RECORD_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "source": pl.String(),
+    "row": pl.Int64(),
+    "messages": pl.List(MESSAGE),
+    "tools": pl.String(),
+    "meta": pl.String(),
+    "license": pl.String(),
+}
+
+Message = dict[str, Any]
+
+
+def message(
+    role: str,
+    content: str | None,
+    reasoning: str | None = None,
+    tool_calls: str | None = None,
+    loss_weight: float | None = None,
+) -> Message:
+    """A message dict with every field of `MESSAGE`, content never null."""
+    return {
+        "role": role,
+        "content": content or "",
+        "reasoning": reasoning,
+        "tool_calls": tool_calls,
+        "loss_weight": loss_weight,
+    }
+
+
+def canonical_json(messages: Iterable[Message], tools: str | None) -> str:
+    """The text a record id hashes: NFC, sorted keys, compact separators.
+
+    DESIGN fixes `{"messages": [{"role", "content"}...], "tools": ...}`. `reasoning` and
+    `tool_calls` join a turn only when present, so two assistant turns that differ only
+    in the tool they call do not collapse into one id; for plain chats the text is
+    exactly the documented one.
+    """
+    turns = []
+    for m in messages:
+        turn = {"role": m["role"], "content": _nfc(m["content"] or "")}
+        if m.get("reasoning") is not None:
+            turn["reasoning"] = _nfc(m["reasoning"])
+        if m.get("tool_calls") is not None:
+            turn["tool_calls"] = _nfc(m["tool_calls"])
+        turns.append(turn)
+    body = {"messages": turns, "tools": _nfc(tools) if tools is not None else None}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def content_id(data: str | bytes) -> str:
+    """blake2b-64 hex digest: the id of a record (of its canonical JSON) or of a raw bad row."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+def record_id(messages: Iterable[Message], tools: str | None) -> str:
+    return content_id(canonical_json(messages, tools))
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def empty_records() -> pl.DataFrame:
+    return pl.DataFrame(schema=RECORD_SCHEMA)
+
+
+def records_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Build a record frame from dicts holding the `RECORD_SCHEMA` keys."""
+    return pl.DataFrame(rows, schema=RECORD_SCHEMA) if rows else empty_records()

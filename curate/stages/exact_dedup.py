@@ -1,0 +1,47 @@
+"""Exact duplicates: rows whose canonical text matches an earlier row's.
+
+Canonical text is NFKC, case-folded, whitespace-collapsed (numbers kept, so "2+2" and
+"2+3" stay apart). The first row in input order keeps; the others point to it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import polars as pl
+
+from curate.stages.base import CLUSTER, DETAIL, DUPLICATE_OF, REASON, Context, Stage, StageConfig
+from curate.text import field_text, normalized
+
+
+class ExactDedupConfig(StageConfig):
+    kind: Literal["exact_dedup"] = "exact_dedup"
+    field: Literal["conversation", "prompt"] = "conversation"
+
+
+class ExactDedup(Stage):
+    kind = "exact_dedup"
+    Config = ExactDedupConfig
+    config: ExactDedupConfig
+
+    def annotate(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+        return frame.with_columns(normalized(field_text(self.config.field)).alias("_exact_text"))
+
+    def decide(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+        first = pl.col("_pos").min().over("_exact_text")
+        keeper = frame.with_row_index("_pos").select(
+            keeper_pos=first,
+            in_group=pl.len().over("_exact_text") > 1,
+            duplicate=pl.col("_pos") != first,
+        )
+        keeper_id = frame["id"].gather(keeper["keeper_pos"])
+        where = pl.concat_str(
+            pl.lit("same text as "), frame["source"].gather(keeper["keeper_pos"]),
+            pl.lit(":"), frame["row"].gather(keeper["keeper_pos"]).cast(pl.String),
+        )
+        return frame.drop("_exact_text").with_columns(
+            pl.when(keeper["duplicate"]).then(pl.lit("duplicate")).alias(REASON),
+            pl.when(keeper["duplicate"]).then(frame.select(where).to_series()).alias(DETAIL),
+            pl.when(keeper["duplicate"]).then(keeper_id).alias(DUPLICATE_OF),
+            pl.when(keeper["in_group"]).then(keeper["keeper_pos"].cast(pl.Int64)).alias(CLUSTER),
+        )
