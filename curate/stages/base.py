@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import polars as pl
@@ -56,6 +57,7 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     progress: Callable[[Iterable[Any], int | None, str], Iterable[Any]] | None = None
     stages_before: list[str] = field(default_factory=list)  # kinds that already ran
+    base_dir: Path = field(default_factory=Path.cwd)  # relative paths in stage configs start here
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

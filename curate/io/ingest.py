@@ -1,0 +1,158 @@
+"""Ingest: files -> batches of canonical records, plus bad rows for the ledger.
+
+Rows stream through in batches of `batch_rows`, so a large file is never held whole as
+Python objects; each batch becomes a polars frame at once. A bad row never stops the run
+(unless `strict`): it becomes a bad-row entry with a DESIGN section 2 reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import polars as pl
+
+from curate.errors import InputError
+from curate.io.formats import PARSERS, BadRow, FieldNames, detect_format, validate_conversation
+from curate.io.readers import RawRow, read_raw
+from curate.records import RECORD_SCHEMA, content_id, record_id, records_frame
+
+BAD_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "source": pl.String(),
+    "row": pl.Int64(),
+    "reason": pl.String(),
+    "detail": pl.String(),
+    "raw": pl.String(),
+}
+DETECT_ROWS = 64  # rows looked at to detect a file's format
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file and how to read it."""
+
+    path: Path
+    display: str  # the path as the user wrote it, for error lines
+    source: str
+    format: str = "auto"
+    license: str | None = None
+    fields: FieldNames = field(default_factory=FieldNames)
+
+
+@dataclass
+class Batch:
+    records: pl.DataFrame
+    bad: pl.DataFrame
+
+
+def read_source(
+    src: SourceFile, *, strict: bool = False, batch_rows: int = 20_000, limit: int | None = None
+) -> Iterator[Batch]:
+    """Canonical records and bad rows of one file, in input order, batch by batch."""
+    good: list[dict[str, Any]] = []
+    bad: list[dict[str, Any]] = []
+    for raw, fmt in _with_format(src, read_raw(src.path), limit):
+        try:
+            if raw.error is not None:
+                raise raw.error
+            good.append(_to_record(src, raw, fmt))
+        except BadRow as exc:
+            if strict:
+                raise InputError(f"{src.display}:{raw.line}: {exc.reason}") from None
+            bad.append(_bad_row(src, raw, exc))
+        if len(good) + len(bad) >= batch_rows:
+            yield Batch(records_frame(good), pl.DataFrame(bad, schema=BAD_SCHEMA))
+            good, bad = [], []
+    if good or bad:
+        yield Batch(records_frame(good), pl.DataFrame(bad, schema=BAD_SCHEMA))
+
+
+def read_records(src: SourceFile | str | Path, **options: Any) -> Batch:
+    """The whole file as one batch (for references, `curate inspect` and tests)."""
+    if not isinstance(src, SourceFile):
+        path = Path(src)
+        src = SourceFile(path=path, display=str(src), source=path.name, **options)
+    batches = list(read_source(src))
+    if not batches:
+        return Batch(records_frame([]), pl.DataFrame(schema=BAD_SCHEMA))
+    return Batch(
+        pl.concat([b.records for b in batches]), pl.concat([b.bad for b in batches])
+    )
+
+
+def _with_format(
+    src: SourceFile, rows: Iterator[RawRow], limit: int | None
+) -> Iterator[tuple[RawRow, str | None]]:
+    """Pair each raw row with the file's format; `auto` votes over the first rows."""
+    head: list[RawRow] = []
+    fmt = None if src.format == "auto" else src.format
+    for raw in rows:
+        if limit is not None and raw.row >= limit:
+            break
+        if fmt is None and len(head) < DETECT_ROWS:
+            head.append(raw)
+            continue
+        if fmt is None:
+            fmt = _vote(head, src.fields)
+        yield from ((r, fmt) for r in head)
+        head = []
+        yield raw, fmt
+    if head:
+        fmt = fmt or _vote(head, src.fields)
+        yield from ((r, fmt) for r in head)
+
+
+def _vote(rows: list[RawRow], fields: FieldNames) -> str | None:
+    votes = Counter(detect_format(r.value, fields) for r in rows if r.error is None)
+    votes.pop(None, None)
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _to_record(src: SourceFile, raw: RawRow, fmt: str | None) -> dict[str, Any]:
+    obj = raw.value
+    if not isinstance(obj, dict):
+        raise BadRow("not_an_object", f"a {type(obj).__name__}, not an object")
+    if fmt is None:
+        raise BadRow("unknown_format", "keys: " + ", ".join(sorted(obj)[:8]))
+    messages, tools, consumed = PARSERS[fmt](obj, src.fields)
+    validate_conversation(messages)
+    license_ = obj.get("license")
+    meta = {k: v for k, v in obj.items() if k not in consumed and k != "license"}
+    return {
+        "id": record_id(messages, tools),
+        "source": src.source,
+        "row": raw.row,
+        "messages": messages,
+        "tools": tools,
+        "meta": json.dumps(meta, ensure_ascii=False, default=str),
+        "license": license_ if isinstance(license_, str) else src.license,
+    }
+
+
+def _bad_row(src: SourceFile, raw: RawRow, error: BadRow) -> dict[str, Any]:
+    data = raw.raw if raw.raw is not None else _dump(raw.value)
+    where = f"line {raw.line}" if src.path.suffix != ".parquet" else f"record {raw.line}"
+    return {
+        "id": content_id(data),
+        "source": src.source,
+        "row": raw.row,
+        "reason": error.reason,
+        "detail": f"{where}: {error.detail}" if error.detail else where,
+        "raw": data.decode("utf-8", "replace"),
+    }
+
+
+def _dump(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # e.g. integers beyond 64 bits
+        return json.dumps(value, sort_keys=True, default=str).encode()
+
+
+__all__ = ["BAD_SCHEMA", "RECORD_SCHEMA", "Batch", "SourceFile", "read_records", "read_source"]

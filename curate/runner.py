@@ -1,0 +1,257 @@
+"""The runner: ingest, stages in order, ledger, outputs. Stages only compute; this owns I/O.
+
+Read top to bottom: `run_pipeline` is the whole run.
+"""
+
+from __future__ import annotations
+
+import platform
+import resource
+import shutil
+import time
+import uuid
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from curate import __version__
+from curate.cache import Cache
+from curate.config import Pipeline, load_pipeline
+from curate.errors import InputError
+from curate.io.ingest import BAD_SCHEMA, read_source
+from curate.io.writers import publish, to_output, write_json, write_jsonl, write_parquet, write_text
+from curate.ledger import KEY, Ledger
+from curate.progress import Progress
+from curate.records import RECORD_SCHEMA
+from curate.stages import STAGES, Context
+from curate.stages.base import VERDICT_COLUMNS
+from curate.text import field_text
+
+FILE = "_file"
+INGEST_SCORES = {"prompt_chars": "prompt_chars", "response_chars": "response_chars", "turns": "turns"}
+
+
+def run_pipeline(
+    pipeline: str | Path | Pipeline,
+    *,
+    out: str | Path | None = None,
+    cache: str | Path | None = None,
+    strict: bool = False,
+    limit: int | None = None,
+    quiet: bool = True,
+) -> dict[str, Any]:
+    """Run a pipeline end to end and return its summary (also written to summary.json)."""
+    started = time.perf_counter()
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline)
+    config = pipeline.config
+    out_dir = Path(out).resolve() if out else pipeline.output_dir
+    cache_dir = Path(cache).resolve() if cache else out_dir.parent / ".cache"
+    progress = Progress(enabled=not quiet)
+    ctx = Context(
+        seed=config.run.seed, cache=Cache(cache_dir), progress=progress.track, base_dir=pipeline.base_dir
+    )
+
+    # 1. ingest: canonical records and bad rows, each row keyed by its input order
+    with progress:
+        t0 = time.perf_counter()
+        records, bad = _ingest(pipeline, strict=strict, limit=limit, progress=progress)
+        order = (
+            pl.concat([records.select(FILE, "row", "id", "source"), bad.select(FILE, "row", "id", "source")])
+            .sort(FILE, "row")
+            .with_row_index(KEY)
+            .with_columns(pl.col(KEY).cast(pl.Int64))
+        )
+        records = _attach_key(records, order)
+        bad = _attach_key(bad, order)
+        ledger = Ledger(rows=order.select(KEY, "id", "source", "row"))
+        ledger.verdicts.append(
+            bad.select(KEY, pl.lit("ingest").alias("stage"), "reason", "detail", pl.lit(None, pl.String).alias("duplicate_of"))
+        )
+        ledger.scores.append(
+            records.select(
+                KEY,
+                field_text("prompt").str.len_chars().alias("prompt_chars"),
+                field_text("response").str.len_chars().alias("response_chars"),
+                pl.col("messages").list.len().alias("turns"),
+            ).cast({"prompt_chars": pl.Float64, "response_chars": pl.Float64, "turns": pl.Float64})
+        )
+        input_rows = order.height
+        stage_stats = [
+            _stage_stat("ingest", "ingest", input_rows, records.height, bad["reason"], time.perf_counter() - t0)
+        ]
+        warnings = _ingest_warnings(pipeline, order, bad)
+        progress.log(f"ingest: {input_rows} rows, {bad.height} bad, {time.perf_counter() - t0:.1f}s")
+
+        # 2. stages, in config order: annotate, then keep or reject with a reason
+        alive = records.drop(FILE)
+        for stage_config in config.stages:
+            stage = STAGES[stage_config.kind](stage_config)
+            t0 = time.perf_counter()
+            ctx.stages_before = [s.kind for s in config.stages[: config.stages.index(stage_config)]]
+            decided = stage.decide(stage.annotate(alive, ctx), ctx)
+            ledger.record(stage.name, decided, stage.score_columns)
+            rejected = decided.filter(pl.col("reject_reason").is_not_null())
+            alive = decided.filter(pl.col("reject_reason").is_null()).drop(
+                [c for c in VERDICT_COLUMNS if c in decided.columns]
+            )
+            seconds = time.perf_counter() - t0
+            stage_stats.append(
+                _stage_stat(stage.name, stage.kind, decided.height, alive.height, rejected["reject_reason"], seconds)
+            )
+            progress.log(f"{stage.name}: {decided.height} -> {alive.height} ({seconds:.1f}s)")
+
+        # 3. outputs, staged and then published together
+        table = ledger.finish()
+        warnings += ctx.warnings
+        if input_rows and table.filter(pl.col("decision") == "kept").height == 0:
+            warnings.append("no row was kept")
+        summary = _summary(pipeline, table, stage_stats, warnings, started)
+        staging = out_dir.parent / f".{out_dir.name}.staging-{uuid.uuid4().hex[:8]}"
+        staging.mkdir(parents=True)
+        try:
+            _write_outputs(staging, pipeline, records, bad, alive, table, summary)
+            publish(staging, out_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    summary["output_dir"] = str(out_dir)
+    return summary
+
+
+def _ingest(
+    pipeline: Pipeline, *, strict: bool, limit: int | None, progress: Progress
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    good: list[pl.DataFrame] = []
+    bad: list[pl.DataFrame] = []
+    for i, src in enumerate(pipeline.sources):
+        rows = 0
+        for batch in progress.track(
+            read_source(src, strict=strict, limit=limit), None, f"reading {src.display}"
+        ):
+            good.append(batch.records.with_columns(pl.lit(i).alias(FILE)))
+            bad.append(batch.bad.with_columns(pl.lit(i).alias(FILE)))
+            rows += batch.records.height + batch.bad.height
+        if rows == 0 and strict:
+            raise InputError(f"{src.display}: no rows (empty file)")
+    records = pl.concat(good) if good else pl.DataFrame(schema={**RECORD_SCHEMA, FILE: pl.Int32})
+    bad_rows = pl.concat(bad) if bad else pl.DataFrame(schema={**BAD_SCHEMA, FILE: pl.Int32})
+    if strict and records.height == 0:
+        raise InputError("no valid rows in any input")
+    return records, bad_rows
+
+
+def _attach_key(frame: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
+    return frame.join(order.select(KEY, FILE, "row"), on=[FILE, "row"], how="left").sort(KEY)
+
+
+def _ingest_warnings(pipeline: Pipeline, order: pl.DataFrame, bad: pl.DataFrame) -> list[str]:
+    warnings = []
+    counts = Counter(order[FILE].to_list())
+    for i, src in enumerate(pipeline.sources):
+        if counts[i] == 0:
+            warnings.append(f"{src.display}: no rows (empty file)")
+        elif bad.filter(pl.col(FILE) == i).height == counts[i]:
+            warnings.append(f"{src.display}: every row is bad")
+    return warnings
+
+
+def _stage_stat(
+    name: str, kind: str, n_in: int, n_out: int, reasons: pl.Series, seconds: float
+) -> dict[str, Any]:
+    counts = reasons.drop_nulls().value_counts(sort=True)
+    return {
+        "name": name,
+        "kind": kind,
+        "in": n_in,
+        "out": n_out,
+        "rejected": n_in - n_out,
+        "reasons": {r: int(n) for r, n in zip(counts[reasons.name or ""], counts["count"], strict=True)}
+        if counts.height
+        else {},
+        "seconds": round(seconds, 3),
+    }
+
+
+def _summary(
+    pipeline: Pipeline,
+    ledger: pl.DataFrame,
+    stage_stats: list[dict[str, Any]],
+    warnings: list[str],
+    started: float,
+) -> dict[str, Any]:
+    kept = ledger.filter(pl.col("decision") == "kept").height
+    rows_per_source = dict(Counter(ledger["source"].to_list()))
+    return {
+        "name": pipeline.config.run.name,
+        "input_rows": ledger.height,
+        "kept": kept,
+        "rejected": ledger.height - kept,
+        "stages": stage_stats,
+        "warnings": warnings,
+        "diversity": None,
+        "sources": [
+            {"source": s.source, "path": s.display, "rows": rows_per_source.get(s.source, 0), "license": s.license}
+            for s in pipeline.sources
+        ],
+        "config_hash": pipeline.config_hash,
+        "versions": _versions(),
+        "seconds": round(time.perf_counter() - started, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def _versions() -> dict[str, str]:
+    versions = {"curate": __version__, "python": platform.python_version()}
+    for package in ("polars", "pyarrow", "datasketch", "sentence-transformers", "transformers", "torch"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def _write_outputs(
+    staging: Path,
+    pipeline: Pipeline,
+    records: pl.DataFrame,
+    bad: pl.DataFrame,
+    alive: pl.DataFrame,
+    ledger: pl.DataFrame,
+    summary: dict[str, Any],
+) -> None:
+    fmt = pipeline.config.output.format
+    curated = alive.sort(KEY).select(list(RECORD_SCHEMA))
+    write_jsonl(staging / "curated.jsonl", (to_output(r, fmt) for r in curated.iter_rows(named=True)))
+    if pipeline.config.output.parquet:
+        write_parquet(staging / "curated.parquet", curated)
+    write_jsonl(staging / "rejected.jsonl", _rejected_rows(records, bad, ledger))
+    write_parquet(staging / "ledger.parquet", ledger.drop(KEY))
+    write_json(staging / "summary.json", summary)
+    from curate.report import render_markdown
+
+    write_text(staging / "summary.md", render_markdown(summary))
+
+
+def _rejected_rows(records: pl.DataFrame, bad: pl.DataFrame, ledger: pl.DataFrame):
+    """Full rejected records (or the raw text of unparseable rows) with stage, reason, detail."""
+    verdicts = ledger.filter(pl.col("decision") == "rejected").select(
+        KEY, "stage", "reason", "detail", "duplicate_of", "cluster_id"
+    )
+    parsed = verdicts.join(records.select(KEY, *RECORD_SCHEMA), on=KEY, how="inner")
+    unparsed = verdicts.join(bad.select(KEY, "id", "source", "row", "raw"), on=KEY, how="inner")
+    rows = [
+        (r[KEY], {**to_output(r, "messages"), "row": r["row"], **_verdict(r)})
+        for r in parsed.iter_rows(named=True)
+    ] + [
+        (r[KEY], {"id": r["id"], "source": r["source"], "row": r["row"], "raw": r["raw"], **_verdict(r)})
+        for r in unparsed.iter_rows(named=True)
+    ]
+    return (row for _, row in sorted(rows, key=lambda item: item[0]))
+
+
+def _verdict(r: dict[str, Any]) -> dict[str, Any]:
+    return {k: r[k] for k in ("stage", "reason", "detail", "duplicate_of", "cluster_id")}
+
