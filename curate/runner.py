@@ -197,6 +197,7 @@ def _summary(
             for s in pipeline.sources
         ],
         "config_hash": pipeline.config_hash,
+        "config": pipeline.config.model_dump(mode="json"),
         "versions": _versions(),
         "seconds": round(time.perf_counter() - started, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

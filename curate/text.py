@@ -6,6 +6,7 @@ near dedup, quality, refusal, embeddings and decontamination, so they can never 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 import polars as pl
@@ -18,13 +19,13 @@ TURN_SEPARATOR = "\n\n"
 def _turns(role: str | None, messages: pl.Expr) -> pl.Expr:
     """The contents of the turns with `role` (all turns when None), in order, as list[str]."""
     if role is None:
+        turn = pl.element().struct
         return messages.list.eval(
-            pl.element().struct.field("role")
-            + pl.lit(": ")
-            + pl.element().struct.field("content")
-            + pl.when(pl.element().struct.field("tool_calls").is_not_null())
-            .then(pl.lit(" ") + pl.element().struct.field("tool_calls"))
-            .otherwise(pl.lit(""))
+            pl.concat_str(
+                [turn.field("role"), pl.lit(": "), turn.field("content"),
+                 pl.lit(" ") + turn.field("tool_calls")],
+                ignore_nulls=True,
+            )
         )
     return messages.list.eval(
         pl.element()
@@ -50,15 +51,32 @@ def field_text(field: Field, messages: pl.Expr | None = None) -> pl.Expr:
 
 
 def normalized(text: pl.Expr) -> pl.Expr:
-    """Text for matching: NFKC, case-folded, whitespace collapsed; numbers and punctuation kept.
+    """Text for matching: NFKC, case-folded, whitespace collapsed; numbers and punctuation kept."""
+    # Same as replacing every whitespace run by one space, but 5x faster: a run of two or
+    # more, or a single whitespace character that is not a space.
+    return casefolded(text).str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars()
+
+
+def casefolded(text: pl.Expr) -> pl.Expr:
+    """NFKC, then case-folded: `normalized` without the whitespace step (for tokenisers).
 
     Polars lowercases per Unicode; the few full case foldings that differ from lowercase
-    in real text (German sharp s, final sigma, long s) are applied on top.
+    in real text (German sharp s, final sigma, long s) are applied on top. NFKC runs in
+    CPython's `unicodedata`, whose quick check skips text that is already normal: ~10x
+    faster than `str.normalize("NFKC")` on real text, same result.
     """
     return (
-        text.str.normalize("NFKC")
+        text.map_batches(_nfkc, return_dtype=pl.String, is_elementwise=True)
         .str.to_lowercase()
         .str.replace_many(["ß", "ς", "ſ"], ["ss", "σ", "s"])
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
     )
+
+
+def _nfkc(texts: pl.Series) -> pl.Series:
+    """NFKC of the rows that are not pure ASCII (NFKC changes no ASCII text)."""
+    non_ascii = (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False)
+    if not non_ascii.any():
+        return texts
+    positions = non_ascii.arg_true()
+    fixed = [unicodedata.normalize("NFKC", t) for t in texts.gather(positions).to_list()]
+    return texts.scatter(positions, pl.Series(fixed, dtype=pl.String))
