@@ -22,7 +22,15 @@ from curate.cache import Cache
 from curate.config import Pipeline, load_pipeline
 from curate.errors import InputError
 from curate.io.ingest import BAD_SCHEMA, read_source
-from curate.io.writers import publish, to_output, write_json, write_jsonl, write_parquet, write_text
+from curate.io.writers import (
+    publish,
+    to_output,
+    write_json,
+    write_jsonl,
+    write_ndjson,
+    write_parquet,
+    write_text,
+)
 from curate.ledger import KEY, Ledger
 from curate.progress import Progress
 from curate.records import RECORD_SCHEMA
@@ -31,6 +39,7 @@ from curate.stages.base import VERDICT_COLUMNS
 from curate.text import field_text
 
 FILE = "_file"
+CURATED_COLUMNS = ["id", "source", "messages", "tools", "meta"]
 INGEST_SCORES = {"prompt_chars": "prompt_chars", "response_chars": "response_chars", "turns": "turns"}
 
 
@@ -225,10 +234,13 @@ def _write_outputs(
 ) -> None:
     fmt = pipeline.config.output.format
     curated = alive.sort(KEY).select(list(RECORD_SCHEMA))
-    write_jsonl(staging / "curated.jsonl", (to_output(r, fmt) for r in curated.iter_rows(named=True)))
+    if fmt == "messages":  # the common case, written by polars: ~10x faster
+        write_ndjson(staging / "curated.jsonl", curated.select(CURATED_COLUMNS))
+    else:
+        write_jsonl(staging / "curated.jsonl", (to_output(r, fmt) for r in curated.iter_rows(named=True)))
     if pipeline.config.output.parquet:
         write_parquet(staging / "curated.parquet", curated)
-    write_jsonl(staging / "rejected.jsonl", _rejected_rows(records, bad, ledger))
+    write_ndjson(staging / "rejected.jsonl", _rejected_rows(records, bad, ledger))
     write_parquet(staging / "ledger.parquet", ledger.drop(KEY))
     write_json(staging / "summary.json", summary)
     from curate.report import render_markdown
@@ -236,23 +248,15 @@ def _write_outputs(
     write_text(staging / "summary.md", render_markdown(summary))
 
 
-def _rejected_rows(records: pl.DataFrame, bad: pl.DataFrame, ledger: pl.DataFrame):
+def _rejected_rows(records: pl.DataFrame, bad: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
     """Full rejected records (or the raw text of unparseable rows) with stage, reason, detail."""
     verdicts = ledger.filter(pl.col("decision") == "rejected").select(
         KEY, "stage", "reason", "detail", "duplicate_of", "cluster_id"
     )
-    parsed = verdicts.join(records.select(KEY, *RECORD_SCHEMA), on=KEY, how="inner")
+    parsed = verdicts.join(records.select(KEY, "row", *CURATED_COLUMNS), on=KEY, how="inner")
     unparsed = verdicts.join(bad.select(KEY, "id", "source", "row", "raw"), on=KEY, how="inner")
-    rows = [
-        (r[KEY], {**to_output(r, "messages"), "row": r["row"], **_verdict(r)})
-        for r in parsed.iter_rows(named=True)
-    ] + [
-        (r[KEY], {"id": r["id"], "source": r["source"], "row": r["row"], "raw": r["raw"], **_verdict(r)})
-        for r in unparsed.iter_rows(named=True)
-    ]
-    return (row for _, row in sorted(rows, key=lambda item: item[0]))
-
-
-def _verdict(r: dict[str, Any]) -> dict[str, Any]:
-    return {k: r[k] for k in ("stage", "reason", "detail", "duplicate_of", "cluster_id")}
+    columns = ["id", "source", "row", "stage", "reason", "detail", "duplicate_of", "cluster_id",
+               "messages", "tools", "meta", "raw"]
+    rows = pl.concat([parsed, unparsed], how="diagonal_relaxed").sort(KEY)
+    return rows.select([c for c in columns if c in rows.columns])
 

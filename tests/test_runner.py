@@ -142,7 +142,7 @@ def test_output_formats(tmp_path: Path) -> None:
         path = write_pipeline(tmp_path, [{"path": "d.jsonl"}], run={"output": fmt}, extra=f'\n[output]\nformat = "{fmt}"\n')
         curate.run(str(path))
         (line,) = read_jsonl(tmp_path / fmt / "curated.jsonl")
-        assert line["meta"] == {"topic": "greeting"}
+        assert json.loads(line["meta"]) == {"topic": "greeting"}
         if fmt == "messages":
             assert [m["role"] for m in line["messages"]] == ["system", "user", "assistant", "user", "assistant"]
         elif fmt == "sharegpt":

@@ -39,6 +39,12 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return n
 
 
+def write_ndjson(path: Path, frame: pl.DataFrame) -> None:
+    """A frame as JSON lines, written by polars (every line has every column)."""
+    with atomic_path(path) as tmp:
+        frame.write_ndjson(tmp)
+
+
 def write_json(path: Path, value: Any) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -71,8 +77,12 @@ def clean_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def to_output(record: dict[str, Any], fmt: str) -> dict[str, Any]:
-    """A canonical record as one output line in `fmt` (messages | sharegpt | alpaca)."""
-    meta = json.loads(record["meta"]) if record.get("meta") else {}
+    """A canonical record as one output line in `fmt` (messages | sharegpt | alpaca).
+
+    The runner writes the messages format straight from the frame; this serves the others
+    and anything that formats single records.
+    """
+    meta = record.get("meta") or "{}"
     head = {"id": record["id"], "source": record["source"]}
     messages = clean_messages(record["messages"])
     if fmt == "messages":
