@@ -19,7 +19,8 @@ import polars as pl
 
 from curate.errors import InputError
 from curate.io.formats import PARSERS, BadRow, FieldNames, detect_format, validate_conversation
-from curate.io.readers import RawRow, read_raw
+from curate.io.readers import RawRow, file_type, read_raw
+from curate.io.vectorised import vectorised_records
 from curate.records import RECORD_SCHEMA, content_id, record_id, records_frame
 
 BAD_SCHEMA: dict[str, pl.DataType] = {
@@ -52,12 +53,43 @@ class Batch:
 
 
 def read_source(
-    src: SourceFile, *, strict: bool = False, batch_rows: int = 20_000, limit: int | None = None
+    src: SourceFile,
+    *,
+    strict: bool = False,
+    batch_rows: int = 20_000,
+    limit: int | None = None,
+    vectorised: bool = True,
 ) -> Iterator[Batch]:
-    """Canonical records and bad rows of one file, in input order, batch by batch."""
+    """Canonical records and bad rows of one file, in input order, batch by batch.
+
+    JSONL batches go through the vectorised path first; the rows it does not take (and
+    every row of other file types) go through the reference mapping in `formats`.
+    """
+    batch: list[tuple[RawRow, str | None]] = []
+    for item in _with_format(src, read_raw(src.path), limit):
+        batch.append(item)
+        if len(batch) >= batch_rows:
+            yield _map_batch(src, batch, strict, vectorised)
+            batch = []
+    if batch:
+        yield _map_batch(src, batch, strict, vectorised)
+
+
+def _map_batch(
+    src: SourceFile, batch: list[tuple[RawRow, str | None]], strict: bool, vectorised: bool
+) -> Batch:
+    raws = [raw for raw, _ in batch]
+    fast: pl.DataFrame | None = None
+    rest = range(len(raws))
+    if vectorised and _is_jsonl(src):  # lines not parsed yet: try the vectorised path
+        fast, rest = vectorised_records(
+            [r.raw for r in raws],  # type: ignore[misc]
+            [r.row for r in raws], batch[0][1], src.source, src.license, src.fields,
+        )
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []
-    for raw, fmt in _with_format(src, read_raw(src.path), limit):
+    for i in rest:
+        raw, fmt = raws[i].parse(), batch[i][1]
         try:
             if raw.error is not None:
                 raise raw.error
@@ -66,11 +98,10 @@ def read_source(
             if strict:
                 raise InputError(f"{src.display}:{raw.line}: {exc.reason}") from None
             bad.append(_bad_row(src, raw, exc))
-        if len(good) + len(bad) >= batch_rows:
-            yield Batch(records_frame(good), pl.DataFrame(bad, schema=BAD_SCHEMA))
-            good, bad = [], []
-    if good or bad:
-        yield Batch(records_frame(good), pl.DataFrame(bad, schema=BAD_SCHEMA))
+    records = records_frame(good)
+    if fast is not None and fast.height:
+        records = pl.concat([fast, records]).sort("row")
+    return Batch(records, pl.DataFrame(bad, schema=BAD_SCHEMA))
 
 
 def read_records(src: SourceFile | str | Path, **options: Any) -> Batch:
@@ -84,6 +115,10 @@ def read_records(src: SourceFile | str | Path, **options: Any) -> Batch:
     return Batch(
         pl.concat([b.records for b in batches]), pl.concat([b.bad for b in batches])
     )
+
+
+def _is_jsonl(src: SourceFile) -> bool:
+    return file_type(src.path) == "jsonl"
 
 
 def _with_format(
@@ -109,7 +144,7 @@ def _with_format(
 
 
 def _vote(rows: list[RawRow], fields: FieldNames) -> str | None:
-    votes = Counter(detect_format(r.value, fields) for r in rows if r.error is None)
+    votes = Counter(detect_format(r.parse().value, fields) for r in rows if r.parse().error is None)
     votes.pop(None, None)
     return votes.most_common(1)[0][0] if votes else None
 
@@ -130,7 +165,8 @@ def _to_record(src: SourceFile, raw: RawRow, fmt: str | None) -> dict[str, Any]:
         "row": raw.row,
         "messages": messages,
         "tools": tools,
-        "meta": json.dumps(meta, ensure_ascii=False, default=str),
+        # sorted and compact, as the vectorised path writes it
+        "meta": json.dumps(meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str),
         "license": license_ if isinstance(license_, str) else src.license,
     }
 

@@ -24,13 +24,26 @@ from curate.io.formats import BadRow
 FILE_TYPES = ("jsonl", "json", "parquet", "csv")
 
 
+PENDING = object()  # a JSONL line not parsed yet: the vectorised path may not need to
+
+
 @dataclass(slots=True)
 class RawRow:
     row: int
     line: int
     value: Any = None
-    raw: bytes | None = None  # the row's bytes when they could not be parsed
+    raw: bytes | None = None  # the row's bytes (JSONL lines; rows that could not be parsed)
     error: BadRow | None = None
+
+    def parse(self) -> RawRow:
+        """Parse a pending JSONL line in place (a bad line sets `error`)."""
+        if self.value is PENDING:
+            self.value = None
+            try:
+                self.value = orjson.loads(self.raw)  # type: ignore[arg-type]
+            except orjson.JSONDecodeError as exc:
+                self.error = _parse_error(self.raw or b"", exc)
+        return self
 
 
 def file_type(path: Path) -> str:
@@ -75,10 +88,7 @@ def _jsonl(path: Path) -> Iterator[RawRow]:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue  # blank lines are not rows
-            try:
-                yield RawRow(row, line_no, orjson.loads(line))
-            except orjson.JSONDecodeError as exc:
-                yield RawRow(row, line_no, raw=line.rstrip(b"\r\n"), error=_parse_error(line, exc))
+            yield RawRow(row, line_no, PENDING, raw=line.rstrip(b"\r\n"))
             row += 1
 
 

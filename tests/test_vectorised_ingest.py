@@ -1,0 +1,89 @@
+"""The vectorised JSONL path gives exactly the frames of the reference (per-row) path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from curate.io.formats import FieldNames
+from curate.io.ingest import SourceFile, read_records, read_source
+from curate.io.vectorised import vectorised_records
+from tests.conftest import shared, write_jsonl
+
+
+def both_paths(path: Path, **options) -> tuple[pl.DataFrame, pl.DataFrame]:
+    src = SourceFile(path, path.name, path.name, **options)
+    fast = list(read_source(src, batch_rows=700))
+    slow = list(read_source(src, batch_rows=700, vectorised=False))
+    for a, b in zip(fast, slow, strict=True):
+        assert_frame_equal(a.bad, b.bad)
+    return pl.concat([b.records for b in fast]), pl.concat([b.records for b in slow])
+
+
+def as_jsonl(tmp_path: Path, shared_path: str) -> Path:
+    rows = read_records(shared(shared_path)).records  # noqa: F841  (proves the file reads)
+    import gzip
+
+    source = shared(shared_path)
+    opener = gzip.open if source.suffix == ".gz" else open
+    with opener(source, "rt", encoding="utf-8") as handle:
+        items = json.load(handle)
+    return write_jsonl(tmp_path / (Path(shared_path).name.split(".")[0] + ".jsonl"), items)
+
+
+@pytest.mark.parametrize(
+    ("path", "min_fast"),
+    [
+        ("llama-factory/alpaca_en_demo.json", 0.9),  # alpaca with input
+        ("fastchat/dummy_conversation.json", 0.9),  # sharegpt, multi-turn, extra `id` field
+        ("gpteacher/roleplay-simple-deduped-roleplay-instruct.json.gz", 0.9),  # `response` key
+        ("alpaca_eval/falcon-7b-instruct_model_outputs.json", 0.9),  # meta columns
+        ("lima/lima.json.gz", 0.0),  # history: reference path
+        ("llama-factory/glaive_toolcall_en_demo.json", 0.0),  # tools: reference path
+    ],
+)
+def test_vectorised_equals_reference_on_real_data(tmp_path: Path, path: str, min_fast: float) -> None:
+    jsonl = as_jsonl(tmp_path, path)
+    fast, slow = both_paths(jsonl)
+    assert_frame_equal(fast, slow)
+    lines = [line for line in jsonl.read_bytes().split(b"\n") if line.strip()]
+    records, rest = vectorised_records(lines, list(range(len(lines))), _format(path), "x", None, FieldNames())
+    taken = 0 if records is None else records.height
+    assert taken + len(rest) == len(lines)
+    assert taken >= min_fast * len(lines)
+
+
+def _format(path: str) -> str:
+    return "sharegpt" if "conversation" in path or "glaive" in path else "alpaca"
+
+
+def test_vectorised_equals_reference_on_messages_files() -> None:
+    fast, slow = both_paths(shared("llama-factory/v1_sft_demo.jsonl"))  # typed parts: reference
+    assert_frame_equal(fast, slow)
+
+
+ODD_ROWS = [
+    {"messages": [{"role": "user", "content": "Name a café"}, {"role": "assistant", "content": "Cafe\u0301 Central"}]},
+    {"messages": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": 4}]},
+    {"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": [{"type": "text", "text": "y"}]}]},
+    {"messages": [{"role": "User ", "content": "hi"}, {"role": "ASSISTANT", "content": "hello"}], "tag": "a"},
+    {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  "}]},
+    {"messages": [{"role": "assistant", "content": "first"}, {"role": "user", "content": "then"}]},
+    {"messages": [{"role": "user", "content": "q"}, {"role": "wizard", "content": "a"}]},
+    {"messages": [{"role": "user", "content": "q\u0000\u001f\u007f\u2028\"\\/"}, {"role": "assistant", "content": "ok 😀"}], "n": 7},
+    {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "tag": None},
+    {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "flag": True, "license": "MIT"},
+    {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "tag": 5},
+    {"messages": None},
+]
+
+
+def test_vectorised_equals_reference_on_odd_rows(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "odd.jsonl", ODD_ROWS * 3)
+    fast, slow = both_paths(path, license="CC0-1.0")
+    assert_frame_equal(fast, slow)
+    assert fast.height > 0
