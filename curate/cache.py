@@ -39,6 +39,8 @@ class Cache:
         each distinct key; `compute` returns one value per position, in that order.
         """
         keys = keys.rename(KEY)
+        if keys.len() == 0:
+            return compute(pl.Series("_pos", [], dtype=pl.UInt32)).rename(VALUE)
         stored = self._load(namespace)
         frame = keys.to_frame().with_row_index("_pos")
         if stored is not None:

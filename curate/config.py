@@ -60,11 +60,16 @@ def _stage_union() -> Any:
 StageConfigs = _stage_union()
 
 
+class OverridesConfig(Strict):
+    path: str = Field(description="overrides.jsonl downloaded from report.html, relative to the toml file")
+
+
 class PipelineConfig(Strict):
     run: RunConfig = Field(default_factory=RunConfig)
     inputs: list[InputConfig] = Field(min_length=1)
     stages: list[StageConfigs] = Field(default_factory=list)  # type: ignore[valid-type]
     output: OutputConfig = Field(default_factory=OutputConfig)
+    overrides: list[OverridesConfig] = Field(default_factory=list, description="review decisions")
 
     @model_validator(mode="after")
     def _stages_fit_together(self) -> PipelineConfig:
@@ -121,6 +126,17 @@ def pipeline_from_dict(
     except ValidationError as exc:
         raise ConfigError(_describe(exc, where, text)) from None
     sources = resolve_inputs(config.inputs, base_dir, where, text)
+    for i, spec in enumerate(config.overrides):
+        if not (base_dir / spec.path).is_file():
+            line = _line_of(text, ("overrides", i, "path"))
+            raise ConfigError(f"{where}:{line}: overrides[{i}].path: no such file: {spec.path}")
+    for i, stage in enumerate(config.stages):
+        for key, paths in stage.input_files().items():
+            for path in paths:
+                if not (base_dir / path).exists():
+                    line = _line_of(text, ("stages", i, key))
+                    prefix = f"{where}:{line}" if line else where
+                    raise ConfigError(f"{prefix}: stages[{i}].{key}: no such file: {path}")
     digest = hashlib.blake2b(config.model_dump_json().encode(), digest_size=8).hexdigest()
     return Pipeline(config, path, base_dir.resolve(), sources, digest)
 

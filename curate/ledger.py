@@ -27,6 +27,8 @@ class Ledger:
     scores: list[pl.DataFrame] = field(default_factory=list)
     tags: list[pl.DataFrame] = field(default_factory=list)
     clusters: list[pl.DataFrame] = field(default_factory=list)
+    notes: list[pl.DataFrame] = field(default_factory=list)  # details of kept, tagged rows
+    overruled: list[int] = field(default_factory=list)  # rejected rows a reviewer kept
 
     def record(self, stage: str, decided: pl.DataFrame, score_columns: dict[str, str]) -> None:
         """Keep a stage's verdicts, cluster labels, tags and scores for its input rows."""
@@ -50,6 +52,13 @@ class Ledger:
             self.tags.append(
                 decided.select(KEY, pl.col(ADD_TAGS).alias("tag")).explode("tag").drop_nulls()
             )
+            if DETAIL in decided.columns:  # e.g. the span behind a refusal:soft tag
+                self.notes.append(
+                    decided.filter(
+                        pl.col(REASON).is_null() & pl.col(DETAIL).is_not_null()
+                        & (pl.col(ADD_TAGS).list.len() > 0)
+                    ).select(KEY, pl.col(DETAIL).alias("note"))
+                )
         present = {c: n for c, n in score_columns.items() if c in decided.columns}
         if present:
             self.scores.append(
@@ -59,12 +68,20 @@ class Ledger:
     def finish(self) -> pl.DataFrame:
         ledger = self.rows.sort(KEY)
         verdicts = pl.concat(self.verdicts) if self.verdicts else _empty_verdicts()
+        verdicts = verdicts.filter(~pl.col(KEY).is_in(pl.Series(self.overruled, dtype=pl.Int64).implode()))
         ledger = ledger.join(verdicts.unique(KEY, keep="first"), on=KEY, how="left")
+        if self.notes:
+            notes = pl.concat(self.notes).unique(KEY, keep="first")
+            ledger = ledger.join(notes, on=KEY, how="left").with_columns(
+                pl.coalesce("detail", "note").alias("detail")
+            ).drop("note")
         ledger = ledger.with_columns(
             pl.when(pl.col("reason").is_null()).then(pl.lit("kept")).otherwise(pl.lit("rejected"))
             .alias("decision")
         )
         ledger = ledger.join(_merged_clusters(self.clusters), on=KEY, how="left")
+        if self.overruled:
+            self.tags.append(pl.DataFrame({KEY: self.overruled, "tag": ["review:keep"] * len(self.overruled)}, schema={KEY: pl.Int64, "tag": pl.String}))
         if self.tags:
             tags = pl.concat(self.tags).group_by(KEY, maintain_order=True).agg(pl.col("tag").unique(maintain_order=True).alias("tags"))
             ledger = ledger.join(tags, on=KEY, how="left")

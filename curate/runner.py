@@ -36,6 +36,7 @@ from curate.progress import Progress
 from curate.records import RECORD_SCHEMA
 from curate.stages import STAGES, Context
 from curate.stages.base import VERDICT_COLUMNS
+from curate.stages.embed import COLUMN as EMBEDDING
 from curate.text import field_text
 
 FILE = "_file"
@@ -96,22 +97,35 @@ def run_pipeline(
         progress.log(f"ingest: {input_rows} rows, {bad.height} bad, {time.perf_counter() - t0:.1f}s")
 
         # 2. stages, in config order: annotate, then keep or reject with a reason
+        overrides = _load_overrides(pipeline, order)
         alive = records.drop(FILE)
-        for stage_config in config.stages:
+        embedded: pl.DataFrame | None = None  # rows as the embed stage saw them
+        before_select: pl.DataFrame | None = None
+        for i, stage_config in enumerate(config.stages):
             stage = STAGES[stage_config.kind](stage_config)
             t0 = time.perf_counter()
-            ctx.stages_before = [s.kind for s in config.stages[: config.stages.index(stage_config)]]
+            ctx.stages_before = [s.kind for s in config.stages[:i]]
+            if stage.kind == "select":
+                before_select = alive
             decided = stage.decide(stage.annotate(alive, ctx), ctx)
             ledger.record(stage.name, decided, stage.score_columns)
             rejected = decided.filter(pl.col("reject_reason").is_not_null())
             alive = decided.filter(pl.col("reject_reason").is_null()).drop(
                 [c for c in VERDICT_COLUMNS if c in decided.columns]
             )
+            if embedded is None and EMBEDDING in decided.columns:
+                embedded = decided.select(KEY, "id", "source", "row", EMBEDDING)
             seconds = time.perf_counter() - t0
             stage_stats.append(
                 _stage_stat(stage.name, stage.kind, decided.height, alive.height, rejected["reject_reason"], seconds)
             )
             progress.log(f"{stage.name}: {decided.height} -> {alive.height} ({seconds:.1f}s)")
+        if overrides is not None:
+            t0 = time.perf_counter()
+            alive, dropped = _apply_overrides(overrides, alive, records.drop(FILE), ledger)
+            stage_stats.append(  # "in" counts the rows a reviewer brought back
+                _stage_stat("review", "review", alive.height + dropped.len(), alive.height, dropped, time.perf_counter() - t0)
+            )
 
         # 3. outputs, staged and then published together
         table = ledger.finish()
@@ -119,15 +133,67 @@ def run_pipeline(
         if input_rows and table.filter(pl.col("decision") == "kept").height == 0:
             warnings.append("no row was kept")
         summary = _summary(pipeline, table, stage_stats, warnings, started)
+        if embedded is not None:
+            summary["diversity"] = _diversity(embedded, before_select, alive, config.run.seed)
         staging = out_dir.parent / f".{out_dir.name}.staging-{uuid.uuid4().hex[:8]}"
         staging.mkdir(parents=True)
         try:
-            _write_outputs(staging, pipeline, records, bad, alive, table, summary)
+            _write_outputs(staging, pipeline, records, bad, alive, table, summary, embedded)
             publish(staging, out_dir)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     summary["output_dir"] = str(out_dir)
     return summary
+
+
+def _diversity(
+    embedded: pl.DataFrame, before_select: pl.DataFrame | None, alive: pl.DataFrame, seed: int
+) -> dict[str, Any]:
+    """Diversity of what selection chose from (or of the embedded rows) and of what it chose."""
+    from curate.diversity import diversity_report
+    from curate.stages.embed import embedding_matrix
+
+    pool = embedded if before_select is None or EMBEDDING not in before_select.columns else before_select
+    selected = embedding_matrix(alive) if before_select is not None and EMBEDDING in alive.columns else None
+    return diversity_report(embedding_matrix(pool), selected, seed=seed)
+
+
+def _load_overrides(pipeline: Pipeline, order: pl.DataFrame) -> pl.DataFrame | None:
+    """All `[[overrides]]` files, checked against this run's rows (same source, row, id)."""
+    if not pipeline.config.overrides:
+        return None
+    from curate.review import check_overrides, load_overrides
+
+    frames = []
+    for spec in pipeline.config.overrides:
+        path = pipeline.base_dir / spec.path
+        frame = load_overrides(path)
+        check_overrides(frame, order.select("source", "row", "id"), path)
+        frames.append(frame)
+    return pl.concat(frames).unique(["source", "row"], keep="last", maintain_order=True)
+
+
+def _apply_overrides(
+    overrides: pl.DataFrame, alive: pl.DataFrame, records: pl.DataFrame, ledger: Ledger
+) -> tuple[pl.DataFrame, pl.Series]:
+    """A reviewer's word is final: `drop` rejects a kept row (stage review, reason
+    override); `keep` brings back a row a stage rejected, as it was ingested."""
+    marks = overrides.select("source", "row", "decision", "note")
+    drops = alive.join(marks.filter(pl.col("decision") == "drop"), on=["source", "row"], how="semi")
+    drop_notes = drops.select(KEY, "source", "row").join(marks, on=["source", "row"])
+    ledger.verdicts.append(
+        drop_notes.select(
+            KEY, pl.lit("review").alias("stage"), pl.lit("override").alias("reason"),
+            pl.format("reviewer: drop{}", pl.when(pl.col("note") != "").then(pl.lit(" - ") + pl.col("note")).otherwise(pl.lit(""))).alias("detail"),
+            pl.lit(None, pl.String).alias("duplicate_of"),
+        )
+    )
+    keeps = records.join(marks.filter(pl.col("decision") == "keep"), on=["source", "row"], how="semi")
+    keeps = keeps.join(alive.select(KEY), on=KEY, how="anti")
+    ledger.overruled.extend(keeps[KEY].to_list())
+    alive = alive.join(drops.select(KEY), on=KEY, how="anti")
+    alive = pl.concat([alive, keeps], how="diagonal_relaxed").sort(KEY)
+    return alive, pl.Series("reason", ["override"] * drops.height, dtype=pl.String)
 
 
 def _ingest(
@@ -145,7 +211,8 @@ def _ingest(
             rows += batch.records.height + batch.bad.height
         if rows == 0 and strict:
             raise InputError(f"{src.display}: no rows (empty file)")
-    records = pl.concat(good) if good else pl.DataFrame(schema={**RECORD_SCHEMA, FILE: pl.Int32})
+    # one chunk per column: polars 2.1 can crash on str/list kernels over mixed chunking
+    records = pl.concat(good).rechunk() if good else pl.DataFrame(schema={**RECORD_SCHEMA, FILE: pl.Int32})
     bad_rows = pl.concat(bad) if bad else pl.DataFrame(schema={**BAD_SCHEMA, FILE: pl.Int32})
     if strict and records.height == 0:
         raise InputError("no valid rows in any input")
@@ -231,6 +298,7 @@ def _write_outputs(
     alive: pl.DataFrame,
     ledger: pl.DataFrame,
     summary: dict[str, Any],
+    embedded: pl.DataFrame | None,
 ) -> None:
     fmt = pipeline.config.output.format
     curated = alive.sort(KEY).select(list(RECORD_SCHEMA))
@@ -242,10 +310,18 @@ def _write_outputs(
         write_parquet(staging / "curated.parquet", curated)
     write_ndjson(staging / "rejected.jsonl", _rejected_rows(records, bad, ledger))
     write_parquet(staging / "ledger.parquet", ledger.drop(KEY))
+    if embedded is not None:
+        kept = alive[KEY].implode()
+        write_parquet(
+            staging / "embeddings.parquet",
+            embedded.with_columns(pl.col(KEY).is_in(kept).alias("selected"))
+            .drop(KEY)
+            .with_columns(pl.col(EMBEDDING).cast(pl.List(pl.Float32))),
+        )
     write_json(staging / "summary.json", summary)
-    from curate.report import render_markdown
+    from curate.report.build import write_report
 
-    write_text(staging / "summary.md", render_markdown(summary))
+    write_report(staging)
 
 
 def _rejected_rows(records: pl.DataFrame, bad: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:

@@ -168,3 +168,47 @@ def test_limit_reads_first_rows_of_each_file(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "d.jsonl", [chat(f"q{i}", f"a{i}") for i in range(50)])
     path = write_pipeline(tmp_path, [{"path": "d.jsonl"}])
     assert curate.run(str(path), limit=10)["input_rows"] == 10
+
+
+def test_review_overrides_keep_and_drop(tmp_path: Path) -> None:
+    write_jsonl(
+        tmp_path / "d.jsonl",
+        [chat("What is 2+2?", "4"), chat("what is 2+2?", "4"), chat("Name a colour.", "Blue."), chat("Hi", "Hello")],
+    )
+    stages = [{"kind": "exact_dedup"}]
+    path = write_pipeline(tmp_path, [{"path": "d.jsonl"}], stages, run={"output": "first"})
+    curate.run(str(path))
+    ledger = pl.read_parquet(tmp_path / "first" / "ledger.parquet")
+    ids = ledger["id"].to_list()
+    marks = [
+        {"source": "d.jsonl", "row": 1, "id": ids[1], "decision": "keep", "note": "phrasing differs"},
+        {"source": "d.jsonl", "row": 3, "id": ids[3], "decision": "drop", "note": "too thin"},
+    ]
+    write_jsonl(tmp_path / "overrides.jsonl", marks)
+    path = write_pipeline(
+        tmp_path, [{"path": "d.jsonl"}], stages, run={"output": "second"},
+        extra='\n[[overrides]]\npath = "overrides.jsonl"\n',
+    )
+    summary = curate.run(str(path))
+    ledger = pl.read_parquet(tmp_path / "second" / "ledger.parquet")
+    assert ledger["decision"].to_list() == ["kept", "kept", "kept", "rejected"]
+    assert ledger.row(3, named=True)["stage"] == "review"
+    assert ledger.row(3, named=True)["reason"] == "override"
+    assert "too thin" in ledger.row(3, named=True)["detail"]
+    assert "review:keep" in ledger.row(1, named=True)["tags"]
+    curated = read_jsonl(tmp_path / "second" / "curated.jsonl")
+    assert [r["id"] for r in curated] == ids[:3]
+    assert {s["name"]: s for s in summary["stages"]}["review"]["rejected"] == 1
+
+
+def test_override_for_a_changed_row_is_refused(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "d.jsonl", [chat("What is 2+2?", "4")])
+    write_jsonl(tmp_path / "o.jsonl", [{"source": "d.jsonl", "row": 0, "id": "0000000000000000", "decision": "drop", "note": ""}])
+    path = write_pipeline(tmp_path, [{"path": "d.jsonl"}], extra='\n[[overrides]]\npath = "o.jsonl"\n')
+    with pytest.raises(InputError, match="o.jsonl"):
+        curate.run(str(path))
+    missing = write_pipeline(tmp_path, [{"path": "d.jsonl"}], extra='\n[[overrides]]\npath = "nope.jsonl"\n')
+    from curate.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"overrides\[0\]\.path: no such file"):
+        curate.run(str(missing))

@@ -47,6 +47,11 @@ class StageConfig(BaseModel):
     def check_pipeline(self, earlier: list[StageConfig]) -> None:
         """Raise ValueError when this stage cannot run after the `earlier` stages."""
 
+    def input_files(self) -> dict[str, list[str]]:
+        """Files this stage reads, by config key, relative to the pipeline file; they are
+        checked to exist before any work starts."""
+        return {}
+
 
 @dataclass
 class Context:

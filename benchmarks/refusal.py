@@ -1,0 +1,184 @@
+"""Refusal and quality filters against the phrase lists other projects use.
+
+1. Accuracy on tests/data/refusal_quality_labelled.jsonl: each list of
+   ../shared/data/refusal_phrase_lists.json, applied as its source applies it (substring,
+   case-sensitive or not, or regex) to the assistant turns, against our detector; P/R/F1 for
+   "hard refusal" and for "any refusal" (hard or soft).
+2. Refusal rate per model on the alpaca_eval outputs (same 805 prompts each).
+3. Speed: quality (without language id) + refusal, conversations/s, next to a plain Python
+   loop over the Open-Assistant phrase list; language identification timed on its own.
+
+    .venv/bin/python benchmarks/refusal.py [--rows 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import time
+from pathlib import Path
+
+import polars as pl
+
+from curate.records import message, record_id, records_frame
+from curate.stages.base import Context
+from curate.stages.quality import Quality
+from curate.stages.refusal import Refusal
+from curate.text import field_text
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data"
+LABELLED = REPO / "tests" / "data" / "refusal_quality_labelled.jsonl"
+MODELS = ["llama-2-7b-chat-hf", "falcon-7b-instruct", "gpt4", "claude-2", "gpt4_1106_preview"]
+
+
+def frame_of(chats: list[list[tuple[str, str]]]) -> pl.DataFrame:
+    rows = []
+    for i, turns in enumerate(chats):
+        messages = [message(role, content) for role, content in turns]
+        rows.append(
+            {"id": record_id(messages, None), "source": "bench", "row": i, "messages": messages,
+             "tools": None, "meta": "{}", "license": None}
+        )  # fmt: skip
+    return records_frame(rows)
+
+
+def load_json(path: Path):
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def phrase_matchers() -> dict[str, callable]:
+    """One matcher per list, applied the way its source applies it."""
+    lists = load_json(DATA / "refusal_phrase_lists.json")
+    matchers = {}
+    for name, entry in lists.items():
+        phrases, how = entry["phrases"], entry["match"].lower()
+        if "regex" in how:
+            lower = "lower-cased" in how
+            pattern = re.compile("|".join(f"(?:{p})" for p in phrases), 0 if lower else re.I)
+            matchers[name] = lambda t, p=pattern, lo=lower: bool(p.search(t.lower() if lo else t))
+        elif "case-sensitive" in how:
+            matchers[name] = lambda t, ps=phrases: any(p in t for p in ps)
+        else:
+            low = [p.lower() for p in phrases]
+            matchers[name] = lambda t, ps=low: any(p in t.lower() for p in ps)
+    return matchers
+
+
+def prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    precision = tp / max(sum(pred), 1)
+    recall = tp / max(sum(gold), 1)
+    return precision, recall, 2 * precision * recall / max(precision + recall, 1e-9)
+
+
+def accuracy(matchers) -> None:
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    frame = frame_of([[(m["role"], m["content"]) for m in r["messages"]] for r in rows])
+    ours = Refusal().annotate(frame, Context())["refusal_tier"].to_list()
+    responses = frame.select(field_text("response")).to_series().to_list()
+    gold = [r["refusal"] for r in rows]
+    print(f"\n## Labelled set: {len(rows)} conversations "
+          f"({gold.count('hard')} hard, {gold.count('soft')} soft, {gold.count('none')} none)\n")  # fmt: skip
+    print("| detector | hard P | hard R | hard F1 | any P | any R | any F1 |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    hard = [g == "hard" for g in gold]
+    anyr = [g != "none" for g in gold]
+    results = {"curate (hard tier / any tier)": (
+        [t == "hard" for t in ours], [t != "none" for t in ours])}  # fmt: skip
+    for name, match in matchers.items():
+        flags = [match(t) for t in responses]
+        results[name] = (flags, flags)
+    for name, (pred_hard, pred_any) in results.items():
+        cells = [*prf(hard, pred_hard), *prf(anyr, pred_any)]
+        print(f"| {name} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+
+
+def rates(matchers) -> None:
+    print("\n## alpaca_eval: refusal rate per model (805 prompts each)\n")
+    names = list(matchers)
+    print("| model | curate hard | curate soft | " + " | ".join(names) + " |")
+    print("|---|---:|---:|" + "---:|" * len(names))
+    for model in MODELS:
+        path = next(DATA.glob(f"alpaca_eval/{model}_model_outputs.json*"))
+        outputs = load_json(path)
+        frame = frame_of(
+            [[("user", o["instruction"]), ("assistant", o["output"])] for o in outputs]
+        )
+        tiers = Refusal().annotate(frame, Context())["refusal_tier"]
+        n = frame.height
+        cells = [f"{(tiers == 'hard').sum() / n:.1%}", f"{(tiers == 'soft').sum() / n:.1%}"]
+        cells += [f"{sum(m(o['output']) for o in outputs) / n:.1%}" for m in matchers.values()]
+        print(f"| {model} | " + " | ".join(cells) + " |")
+
+
+def speed(rows: int, matchers) -> None:
+    chats = []
+    for path in ["llama-factory/alpaca_en_demo.json", "lima/lima.json.gz"] + [
+        str(p.relative_to(DATA)) for p in sorted(DATA.glob("alpaca_eval/*_model_outputs.json*"))
+    ]:
+        for r in load_json(DATA / path):
+            prompt = r["instruction"] + (("\n\n" + r["input"]) if r.get("input") else "")
+            chats.append([("user", prompt), ("assistant", r["output"])])
+    base = frame_of(chats)
+    frame = pl.concat([base] * (rows // base.height + 1)).head(rows)
+    words = frame.select(field_text("response").str.count_matches(r"\w+")).to_series()
+    print(f"\n## Speed: {frame.height:,} conversations (LIMA, alpaca_en_demo and alpaca_eval "
+          f"outputs, repeated; median response {int(words.median())} words)\n")  # fmt: skip
+    ctx = Context()
+    quality, refusal = Quality(disable=["language_mismatch"]), Refusal()
+    start = time.perf_counter()
+    out = refusal.apply(quality.apply(frame, ctx), ctx)
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    quality.apply(frame, ctx)
+    q_time = time.perf_counter() - start
+    start = time.perf_counter()
+    refusal.apply(frame, ctx)
+    r_time = time.perf_counter() - start
+    phrases = [p.lower() for p in load_json(DATA / "refusal_phrase_lists.json")[
+        "LAION-AI/Open-Assistant"]["phrases"]]  # fmt: skip
+    start = time.perf_counter()
+    texts = [m[-1]["content"] for m in frame["messages"].to_list()]
+    flagged = sum(any(p in t.lower() for p in phrases) for t in texts)
+    loop = time.perf_counter() - start
+    sample = base.head(2000)
+    start = time.perf_counter()
+    Quality().apply(sample, Context())
+    lang = time.perf_counter() - start
+    start = time.perf_counter()
+    Quality(disable=["language_mismatch"]).apply(sample, Context())
+    lang -= time.perf_counter() - start
+    print("| | seconds | conversations/s |")
+    print("|---|---:|---:|")
+    print(
+        f"| curate quality + refusal (no language id) | {ours:.2f} | {frame.height / ours:,.0f} |"
+    )
+    print(f"| curate quality alone | {q_time:.2f} | {frame.height / q_time:,.0f} |")
+    print(f"| curate refusal alone | {r_time:.2f} | {frame.height / r_time:,.0f} |")
+    print(
+        f"| Python loop, Open-Assistant phrases (substring) | {loop:.2f} | {frame.height / loop:,.0f} |"
+    )
+    print(
+        f"| language id (py3langid, {sample.height} rows, no cache) | {lang:.2f} | {sample.height / lang:,.0f} |"
+    )
+    print(f"\nratio curate / loop: {loop / ours:.2f}x; rejected {out['reject_reason'].is_not_null().sum():,}"
+          f", loop flagged {flagged:,}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    matchers = phrase_matchers()
+    accuracy(matchers)
+    rates(matchers)
+    speed(args.rows, matchers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""Our masked-loss trainer against TRL's SFTTrainer: tokens/s, peak memory, initial loss.
+
+Same model (SmolLM2-135M-Instruct, dequantised, fp32 on CPU / bf16 on CUDA), same rows
+(alpaca_en_demo, rows that fit max_length), same batch size, learning rate and schedule.
+TRL trains the assistant output only (`assistant_only_loss`, SmolLM2's template with
+generation tags); both have the same labels (tests/test_train_parity.py).
+
+Each trainer runs in a fresh spawned process, so peak RSS is its own; the figure is the
+peak resident memory during training minus the resident memory just before it (CUDA:
+torch.cuda.max_memory_allocated). tokens/s counts non-padding input tokens over the
+optimizer steps after the first (warm-up) step. Initial loss: each trainer's own loss
+function on the same first batch of the untrained model.
+
+    .venv/bin/python benchmarks/train.py                    # SmolLM2, 6 steps (minutes on 2 cores)
+    .venv/bin/python benchmarks/train.py --model tiny       # a 3M-parameter random Llama, seconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data" / "llama-factory" / "alpaca_en_demo.json"
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+sys.path.insert(0, str(REPO))
+
+
+class PeakRSS:
+    """Sample this process's resident memory every few ms; report the peak above the start."""
+
+    def __init__(self) -> None:
+        self.page = os.sysconf("SC_PAGE_SIZE")
+        self.start = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _rss(self) -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * self.page
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak = max(self.peak, self._rss())
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+    @property
+    def mb(self) -> float:
+        return (self.peak - self.start) / 2**20
+
+
+def _rows_and_model(args: argparse.Namespace):
+    """The shared setup of every run: tokenizer, model, the rows that fit, the first batch."""
+    import torch
+
+    from curate.train.data import read_conversations, tokenize_conversations
+    from curate.train.model import load_model, load_tokenizer
+
+    if args.model == "tiny":
+        from tests.train_support import tiny_model_dir, tokenizer_dir
+
+        root = Path(tempfile.mkdtemp())
+        name = str(tiny_model_dir(root, tokenizer_dir(root)))
+    else:
+        name = args.model
+    tokenizer = load_tokenizer(name)
+    frame = read_conversations(DATA).head(args.rows * 2)
+    prepared = tokenize_conversations(frame, tokenizer, max_length=args.max_length)
+    keep = list(range(min(args.rows, len(prepared))))
+    prepared = prepared.subset(keep)
+    messages = [
+        {"messages": [{"role": m["role"], "content": m["content"]} for m in frame["messages"][i]]}
+        for i in prepared.index
+    ]
+    torch.manual_seed(0)
+    model = load_model(name)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    return name, tokenizer, prepared, messages, model, device
+
+
+def run_ours(args: argparse.Namespace, packing: bool) -> dict[str, Any]:
+    import torch
+
+    from curate.train.config import TrainConfig
+    from curate.train.data import collate
+    from curate.train.loop import fit, runtime
+    from curate.train.loss import loss_sum
+
+    _, tokenizer, prepared, _, model, device = _rows_and_model(args)
+    config = TrainConfig(
+        max_steps=args.steps,
+        batch_size=args.batch_size,
+        max_length=args.max_length,
+        lr=args.lr,
+        packing=packing,
+        seed=0,
+    )
+    rt = runtime(config)
+    model.to(rt.device)
+    first = collate(
+        prepared, [[i] for i in range(args.batch_size)], tokenizer.pad_token_id, packed=False
+    )
+    with torch.no_grad(), rt.amp():
+        n = int((first["targets"] != -100).sum())
+        initial = float(loss_sum(model, {k: v.to(rt.device) for k, v in first.items()})) / n
+    out = Path(tempfile.mkdtemp())
+    if device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    with PeakRSS() as mem:
+        fit(
+            model,
+            prepared,
+            prepared.subset([]),
+            config,
+            pad_id=tokenizer.pad_token_id,
+            seed=0,
+            log_path=out / "train_log.jsonl",
+            checkpoints=out / "checkpoints",
+        )
+    log = [json.loads(x) for x in (out / "train_log.jsonl").read_text().splitlines()][1:]
+    return {
+        "tokens_per_s": sum(r["tokens"] for r in log) / sum(r["seconds"] for r in log),
+        "peak_mb": _peak(mem, device),
+        "initial_loss": initial,
+        "step_s": sum(r["seconds"] for r in log) / len(log),
+    }
+
+
+def run_trl(args: argparse.Namespace, packing: bool) -> dict[str, Any]:
+    import torch
+    from datasets import Dataset
+    from transformers import TrainerCallback
+    from trl import SFTConfig, SFTTrainer
+
+    from curate.train.templates import SMOLLM2_GENERATION_TEMPLATE
+
+    _, tokenizer, _, messages, model, device = _rows_and_model(args)
+    tokenizer.chat_template = SMOLLM2_GENERATION_TEMPLATE
+    config = SFTConfig(
+        output_dir=tempfile.mkdtemp(),
+        assistant_only_loss=True,
+        max_length=args.max_length,
+        packing=packing,
+        per_device_train_batch_size=args.batch_size,
+        max_steps=args.steps,
+        learning_rate=args.lr,
+        lr_scheduler_type="cosine",
+        max_grad_norm=1.0,
+        logging_steps=1,
+        report_to=[],
+        save_strategy="no",
+        use_cpu=device == "cpu",
+        bf16=device == "cuda",
+        seed=0,
+        dataloader_num_workers=0,
+        disable_tqdm=True,
+    )
+    trainer = SFTTrainer(
+        model=model,
+        args=config,
+        train_dataset=Dataset.from_list(messages),
+        processing_class=tokenizer,
+    )
+    counted: list[int] = []
+    collator = trainer.data_collator
+
+    def counting(examples: list[dict[str, Any]]) -> dict[str, Any]:
+        batch = collator(examples)
+        mask = batch.get("attention_mask")
+        counted.append(int(mask.sum()) if mask is not None else int(batch["input_ids"].numel()))
+        return batch
+
+    trainer.data_collator = counting
+    times: list[float] = []
+
+    class Clock(TrainerCallback):
+        def on_step_begin(self, *a: Any, **k: Any) -> None:
+            self.t = time.perf_counter()
+
+        def on_step_end(self, *a: Any, **k: Any) -> None:
+            if device == "cuda":
+                torch.cuda.synchronize()
+            times.append(time.perf_counter() - self.t)
+
+    trainer.add_callback(Clock())
+    first = (
+        counting([trainer.train_dataset[i] for i in range(args.batch_size)])
+        if not packing
+        else None
+    )
+    counted.clear()
+    initial = None
+    if first is not None:
+        model.eval()
+        with torch.no_grad():
+            initial = float(
+                trainer.compute_loss(model, {k: v.to(model.device) for k, v in first.items()})
+            )
+        model.train()
+    if device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+    with PeakRSS() as mem:
+        trainer.train()
+    # the dataloader may prefetch one batch beyond the last step
+    tokens = counted[1 : len(times)]
+    return {
+        "tokens_per_s": sum(tokens) / sum(times[1:]),
+        "peak_mb": _peak(mem, device),
+        "initial_loss": initial,
+        "step_s": sum(times[1:]) / len(times[1:]),
+    }
+
+
+def _peak(mem: PeakRSS, device: str) -> float:
+    if device == "cuda":
+        import torch
+
+        return torch.cuda.max_memory_allocated() / 2**20
+    return mem.mb
+
+
+RUNS = {
+    "ours": (run_ours, False),
+    "ours-packed": (run_ours, True),
+    "trl": (run_trl, False),
+    "trl-packed": (run_trl, True),
+}
+
+
+def _child(name: str, args: argparse.Namespace, queue: Any) -> None:
+    fn, packing = RUNS[name]
+    queue.put(fn(args, packing))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--model", default="smollm2-135m", help="smollm2-135m, a model dir, or tiny"
+    )
+    parser.add_argument("--rows", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--max-length", type=int, default=512)
+    parser.add_argument("--lr", type=float, default=1e-5)
+    parser.add_argument("--runs", default="ours,trl,ours-packed,trl-packed")
+    args = parser.parse_args()
+
+    ctx = mp.get_context("spawn")
+    results: dict[str, dict[str, Any]] = {}
+    for name in args.runs.split(","):
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_child, args=(name, args, queue))
+        proc.start()
+        results[name] = queue.get()
+        proc.join()
+        r = results[name]
+        loss = f"{r['initial_loss']:.6f}" if r["initial_loss"] is not None else "-"
+        print(
+            f"{name:12s} {r['tokens_per_s']:9.1f} tok/s  {r['step_s']:7.2f} s/step  "
+            f"peak +{r['peak_mb']:8.1f} MB  initial loss {loss}",
+            flush=True,
+        )
+
+    def ratio(a: str, b: str) -> None:
+        if a in results and b in results:
+            ra, rb = results[a], results[b]
+            print(
+                f"{a} vs {b}: {ra['tokens_per_s'] / rb['tokens_per_s']:.2f}x tokens/s, "
+                f"peak memory {ra['peak_mb'] / rb['peak_mb']:.2f}x"
+            )
+
+    print(
+        f"model={args.model} rows={args.rows} steps={args.steps} batch={args.batch_size} max_length={args.max_length}"
+    )
+    ratio("ours", "trl")
+    ratio("ours-packed", "trl")
+    ratio("ours-packed", "trl-packed")
+    if {"ours", "trl"} <= results.keys():
+        a, b = results["ours"]["initial_loss"], results["trl"]["initial_loss"]
+        print(f"initial loss: ours {a:.6f} trl {b:.6f} (|diff| {abs(a - b):.2e})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Text signals as polars expressions, shared by the quality score, the quality rules and
+the refusal detector, so "truncated", "a content line" or "outside code" mean one thing.
+
+The regexes here are the definitions; word and token counts run through
+`curate.textstats`, one numba pass over the bytes that gives the same numbers as
+`count_matches` at a fraction of its cost.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from curate.textstats import count_units
+
+# A word: a run of word characters, or one CJK character (those scripts have no spaces).
+WORD = r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+"
+# A rough token: a word or one punctuation mark. SmolLM2's BPE makes ~1.1 tokens per such
+# unit on LIMA, alpaca and GPTeacher code (measured: benchmarks/RESULTS.md, issue 5).
+TOKEN_UNIT = r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+|[^\w\s]"
+TOKENS_PER_UNIT = 1.1
+
+TILDE_FENCE_LINE = r"(?m)^[ \t]*~~~"
+# Fenced blocks (closed, or open until the end of the text) and inline code spans.
+CODE = r"(?s)(?:```|~~~).*?(?:```|~~~|\z)|`[^`\n]+`"
+# Quoted passages (within one line): double quotes of several scripts and markdown block
+# quotes. Single quotes are left alone: they are apostrophes far more often than quotes.
+QUOTED = (
+    r"\"[^\"\n]*\"|“[^”\n]*”|„[^“”\n]*[“”]|«[^»\n]*»|「[^」\n]*」|『[^』\n]*』|(?m:^[ \t]*>[^\n]*)"
+)
+
+# What a finished response ends with (after trailing whitespace): sentence punctuation in
+# Latin and CJK scripts, a closing bracket or quote, markdown emphasis or a table bar, a
+# symbol or emoji. A trailing ':' or ',' is not an ending: the text stops before the list
+# or clause it announced.
+CLEAN_END = r"(?:[.!?。！？…;)\]}\"'”’»>*`|~_/]|[\p{So}\p{Sk}\p{Sm}])\s*$"
+# The last line stops on a word that cannot end an English sentence.
+DANGLING_END = (
+    r"(?i)(?:[,:\-–(]|\b(?:the|a|an|and|or|but|of|to|with|for|by|from|that|which|"
+    r"is|are|was|were|be|because|than|their|its|our|your|my))\s*$"
+)
+# A truncation is judged on prose: a last line of this many words or more.
+PROSE_LINE_WORDS = 20
+
+
+def count_words(text: pl.Expr) -> pl.Expr:
+    """Matches of WORD per row (Int64)."""
+    return text.map_batches(
+        lambda s: count_units(s, punctuation=False), return_dtype=pl.Int64,
+        is_elementwise=True,
+    )  # fmt: skip
+
+
+def approx_tokens(text: pl.Expr) -> pl.Expr:
+    """A fast token estimate (no tokenizer): words and punctuation marks (matches of
+    TOKEN_UNIT), times 1.1."""
+    units = text.map_batches(
+        lambda s: count_units(s, punctuation=True), return_dtype=pl.Int64,
+        is_elementwise=True,
+    )  # fmt: skip
+    return (units.cast(pl.Float64) * TOKENS_PER_UNIT).ceil().cast(pl.Int64)
+
+
+def without_code(text: pl.Expr) -> pl.Expr:
+    """The text with fenced code blocks and inline code removed (kept: the prose)."""
+    return text.str.replace_all(CODE, " ")
+
+
+def without_quotes(text: pl.Expr) -> pl.Expr:
+    """The text with quoted passages and block quotes removed."""
+    return text.str.replace_all(QUOTED, " ")
+
+
+def content_lines(text: pl.Expr) -> pl.Expr:
+    """Non-blank lines, stripped, as list[str]."""
+    return text.str.split("\n").list.eval(
+        pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")
+    )
+
+
+def unclosed_fence(text: pl.Expr) -> pl.Expr:
+    """An odd number of ``` (or of ~~~ fence lines): the text was cut inside a code block.
+
+    Counting every ``` rather than fence lines keeps ```inline``` spans (common in LIMA
+    and Stack Exchange answers) balanced.
+    """
+    backticks = text.str.count_matches("```", literal=True) % 2 == 1
+    tildes = text.str.count_matches(TILDE_FENCE_LINE) % 2 == 1
+    return backticks | tildes
+
+
+def last_line(text: pl.Expr) -> pl.Expr:
+    return text.str.strip_chars().str.extract(r"([^\n]*)\z", 1).fill_null("")
+
+
+def ends_mid_sentence(text: pl.Expr) -> pl.Expr:
+    """The text stops mid-sentence: its last line is prose (PROSE_LINE_WORDS words or more)
+    without a sentence ending, or it ends on a comma, colon or a word like "the"/"and".
+
+    Shorter last lines (a list item, a poem or lyric line, "Paris", a code line, hashtags)
+    are not judged: they end cleanly without punctuation all the time.
+    """
+    stripped = text.str.strip_chars()
+    tail = last_line(text)
+    return (stripped != "") & (
+        stripped.str.contains(DANGLING_END)
+        | (
+            ~stripped.str.contains(CLEAN_END)
+            & ~tail.str.contains(r"#\w+\s*$")
+            & (count_words(tail) >= PROSE_LINE_WORDS)
+        )
+    )

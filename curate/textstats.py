@@ -1,0 +1,286 @@
+"""Per-row counts over a whole text column in one numba pass over its UTF-8 bytes: word
+and token counts, distinct lines, Gopher n-gram repetition.
+
+The regexes of `curate.signals` stay the definitions. A `count_matches` pays per match
+(millions per column), while these counts only need each character's class: `\\w`, CJK
+(`[\\p{Han}\\p{Hiragana}\\p{Katakana}]`) and `\\s`. `char_classes` asks polars' own regex
+engine for the class of every code point once, so the byte loops agree with the regexes
+by construction (`tests/test_textstats.py` also checks them against the regexes on real
+data).
+
+Lines and n-grams are compared by 64-bit hashes (FNV-1a over the code points, finished by
+MurmurHash3's fmix64, as in `curate.dedup.shingles`); a collision inside one response is
+vanishingly unlikely.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numba as nb
+import numpy as np
+import polars as pl
+
+from curate.dedup.shingles import _FNV_OFFSET, _FNV_PRIME, _fmix64, _string_buffers
+
+CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
+WORD_CHAR, CJK_CHAR, SPACE_CHAR = 1, 2, 4  # class bits
+
+
+@functools.cache
+def char_classes() -> np.ndarray:
+    """Class bits (WORD_CHAR: `\\w`, CJK_CHAR, SPACE_CHAR: `\\s`) of every code point, as
+    the Rust regex engine of polars sees them (~50 ms, once per process)."""
+    points = np.r_[0:0xD800, 0xE000:0x110000].astype("<u4")  # no surrogates in UTF-8
+    chars = pl.Series([points.tobytes().decode("utf-32-le")]).str.split("").explode()
+    classes = np.zeros(0x110000, np.uint8)
+    for bit, pattern in ((WORD_CHAR, r"\w"), (CJK_CHAR, CJK), (SPACE_CHAR, r"\s")):
+        hit = chars.str.contains(rf"^{pattern}\z").to_numpy()
+        classes[points[hit]] |= bit
+    return classes
+
+
+def count_units(texts: pl.Series, punctuation: bool) -> pl.Series:
+    """Words per row (Int64, null for null): a run of `\\w` characters outside CJK, or
+    one CJK character (`curate.signals.WORD`); with `punctuation`, also each other
+    character that is not whitespace (`curate.signals.TOKEN_UNIT`)."""
+    texts = texts.rechunk()
+    counts = np.zeros(texts.len(), np.int64)
+    if texts.len():
+        data, offsets = _string_buffers(texts)
+        _count_units(data, offsets, char_classes(), punctuation, counts)
+    out = pl.Series(texts.name, counts)
+    if texts.null_count():
+        out = pl.select(pl.when(texts.is_not_null()).then(out)).to_series().alias(texts.name)
+    return out
+
+
+def line_counts(texts: pl.Series, min_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: its non-blank lines, whitespace-stripped (`curate.signals.content_lines`),
+    that hold `min_words`+ runs of `\\w`, and how many of them are distinct. Null: 0."""
+    texts = texts.rechunk().fill_null("")
+    lines = np.zeros(texts.len(), np.int64)
+    distinct = np.zeros(texts.len(), np.int64)
+    if texts.len():
+        data, offsets = _string_buffers(texts)
+        _line_counts(data, offsets, char_classes(), min_words, lines, distinct)
+    return lines, distinct
+
+
+def ngram_repetition(
+    texts: pl.Series, rows: np.ndarray, sizes: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gopher n-gram repetition over the words (`curate.signals.WORD`) of the lower-cased
+    `texts[rows]`, one column per size n (`sizes` ascending):
+
+    - top: the largest count x characters of an n-gram that occurs more than once, over
+      the characters of all words (0 when none repeats);
+    - dup: the share of the row's n-grams whose n-gram occurs more than once.
+
+    Other rows, and rows with fewer than n words, get 0.
+    """
+    if list(sizes) != sorted(set(sizes)):
+        raise ValueError(f"n-gram sizes must be distinct and ascending, got {sizes}")
+    top = np.zeros((texts.len(), len(sizes)), np.float64)
+    dup = np.zeros((texts.len(), len(sizes)), np.float64)
+    rows = np.asarray(rows, np.int64)
+    if rows.size == 0 or not sizes:
+        return top, dup
+    texts = texts.rechunk().fill_null("")
+    # the kernel folds A-Z itself; polars lower-cases the rows with other letters
+    wide = np.flatnonzero((texts.str.len_bytes() != texts.str.len_chars()).to_numpy())
+    if wide.size:
+        texts = texts.scatter(wide, texts.gather(wide).str.to_lowercase())
+    data, offsets = _string_buffers(texts)
+    _ngram_repetition(data, offsets, char_classes(), rows, np.asarray(sizes, np.int64), top, dup)
+    return top, dup
+
+
+# --- kernels ---------------------------------------------------------------------------
+
+
+@nb.njit(cache=True, inline="always")
+def _decode(data, c):  # pragma: no cover
+    """(code point, bytes) of the UTF-8 character that starts at data[c]."""
+    b = np.int64(data[c])
+    if b < 0x80:
+        return b, 1
+    if b < 0xE0:
+        return ((b & 0x1F) << 6) | (np.int64(data[c + 1]) & 0x3F), 2
+    if b < 0xF0:
+        return (
+            ((b & 0x0F) << 12) | ((np.int64(data[c + 1]) & 0x3F) << 6) | (np.int64(data[c + 2]) & 0x3F),
+            3,
+        )
+    return (
+        ((b & 0x07) << 18)
+        | ((np.int64(data[c + 1]) & 0x3F) << 12)
+        | ((np.int64(data[c + 2]) & 0x3F) << 6)
+        | (np.int64(data[c + 3]) & 0x3F),
+        4,
+    )
+
+
+@nb.njit(cache=True, parallel=True)
+def _count_units(data, offsets, classes, punctuation, out):  # pragma: no cover
+    for r in nb.prange(len(out)):
+        count = 0
+        inside = False  # inside a run of non-CJK word characters
+        c, end = offsets[r], offsets[r + 1]
+        while c < end:
+            cp, width = _decode(data, c)
+            c += width
+            cls = classes[cp]
+            if cls & CJK_CHAR:
+                count += 1
+                inside = False
+            elif cls & WORD_CHAR:
+                if not inside:
+                    count += 1
+                inside = True
+            else:
+                if punctuation and not cls & SPACE_CHAR:
+                    count += 1
+                inside = False
+        out[r] = count
+
+
+@nb.njit(cache=True, parallel=True)
+def _line_counts(data, offsets, classes, min_words, lines, distinct):  # pragma: no cover
+    for r in nb.prange(len(lines)):
+        start, end = offsets[r], offsets[r + 1]
+        breaks = 0
+        for c in range(start, end):
+            breaks += data[c] == 10
+        hashes = np.empty(breaks + 1, np.uint64)
+        k = 0
+        c = start
+        while c <= end:
+            # one line: hash from its first non-space character to its last one
+            h = _FNV_OFFSET
+            kept = _FNV_OFFSET
+            started = False
+            words = 0
+            inside = False
+            while c < end and data[c] != 10:
+                cp, width = _decode(data, c)
+                c += width
+                cls = classes[cp]
+                word = (cls & WORD_CHAR) != 0
+                words += word and not inside
+                inside = word
+                if cls & SPACE_CHAR:
+                    if started:
+                        h = (h ^ np.uint64(cp)) * _FNV_PRIME
+                else:
+                    started = True
+                    h = (h ^ np.uint64(cp)) * _FNV_PRIME
+                    kept = h
+            c += 1  # past the newline (or the end)
+            if started and words >= min_words:
+                hashes[k] = _fmix64(kept)
+                k += 1
+        lines[r] = k
+        if k:
+            seen = np.sort(hashes[:k])
+            unique = 1
+            for j in range(1, k):
+                unique += seen[j] != seen[j - 1]
+            distinct[r] = unique
+
+
+@nb.njit(cache=True, parallel=True)
+def _ngram_repetition(data, offsets, classes, rows, sizes, top, dup):  # pragma: no cover
+    for i in nb.prange(len(rows)):
+        r = rows[i]
+        start, end = offsets[r], offsets[r + 1]
+        # each word's hash (A-Z folded) and characters, as prefix sums; a word and the
+        # character after it take 2+ bytes
+        word_hash = np.empty((end - start) // 2 + 1, np.uint64)
+        chars = np.zeros((end - start) // 2 + 2, np.int64)
+        n_words = 0
+        h = _FNV_OFFSET
+        length = 0
+        c = start
+        while c <= end:
+            cls = 0
+            cp = 0
+            if c < end:
+                cp, width = _decode(data, c)
+                c += width
+                cls = classes[cp]
+            else:
+                c += 1
+            if cls & WORD_CHAR and not cls & CJK_CHAR:
+                if 65 <= cp <= 90:
+                    cp += 32
+                h = (h ^ np.uint64(cp)) * _FNV_PRIME
+                length += 1
+                continue
+            if length:  # a word ends here
+                word_hash[n_words] = h
+                chars[n_words + 1] = chars[n_words] + length
+                n_words += 1
+                h = _FNV_OFFSET
+                length = 0
+            if cls & CJK_CHAR:  # one word by itself
+                word_hash[n_words] = (_FNV_OFFSET ^ np.uint64(cp)) * _FNV_PRIME
+                chars[n_words + 1] = chars[n_words] + 1
+                n_words += 1
+        if n_words == 0:
+            continue
+        total = chars[n_words]
+        # An n-gram can only repeat where the shorter gram at the same start repeats, so
+        # each size hashes just the starts whose previous gram repeated (all for the first)
+        starts = np.arange(n_words, dtype=np.int64)
+        n_starts = n_words
+        capacity = 1
+        while capacity < 2 * n_words:
+            capacity *= 2
+        keys = np.empty(capacity, np.uint64)
+        counts = np.empty(capacity, np.int64)
+        slots = np.empty(n_words, np.int64)
+        for j in range(len(sizes)):
+            n = sizes[j]
+            grams = n_words - n + 1
+            while n_starts > 0 and starts[n_starts - 1] >= grams:
+                n_starts -= 1
+            if n_starts == 0:
+                break
+            size = 1
+            while size < 2 * n_starts:
+                size *= 2
+            mask = size - 1
+            keys[:size] = 0
+            best = 0
+            repeated = 0
+            for k in range(n_starts):
+                s = starts[k]
+                h = _FNV_OFFSET
+                for w in range(s, s + n):
+                    h = (h ^ word_hash[w]) * _FNV_PRIME
+                h = _fmix64(h)
+                if h == 0:
+                    h = np.uint64(1)  # 0 marks an empty slot
+                slot = np.int64(h & np.uint64(mask))
+                while keys[slot] != 0 and keys[slot] != h:
+                    slot = (slot + 1) & mask
+                slots[k] = slot
+                if keys[slot] == 0:
+                    keys[slot] = h
+                    counts[slot] = 1
+                    continue
+                counts[slot] += 1
+                count = counts[slot]
+                repeated += 2 if count == 2 else 1
+                covered = count * (chars[s + n] - chars[s])
+                if covered > best:
+                    best = covered
+            top[r, j] = best / total
+            dup[r, j] = repeated / grams
+            kept = 0
+            for k in range(n_starts):
+                if counts[slots[k]] > 1:
+                    starts[kept] = starts[k]
+                    kept += 1
+            n_starts = kept
