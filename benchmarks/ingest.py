@@ -22,12 +22,37 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TOPICS = ["python", "cooking", "history", "travel", "finance", "physics", "poetry", "sql", "health", "music"]
+TOPICS = [
+    "python",
+    "cooking",
+    "history",
+    "travel",
+    "finance",
+    "physics",
+    "poetry",
+    "sql",
+    "health",
+    "music",
+]
 
 
 def generate(path: Path, rows: int, seed: int = 0) -> None:
     rng = random.Random(seed)
-    vocab = [f"{t}{i}" for t in TOPICS for i in range(400)] + "the a of to and in is it that for with as on".split()
+    vocab = [f"{t}{i}" for t in TOPICS for i in range(400)] + [
+        "the",
+        "a",
+        "of",
+        "to",
+        "and",
+        "in",
+        "is",
+        "it",
+        "that",
+        "for",
+        "with",
+        "as",
+        "on",
+    ]
 
     def sentence(n: int) -> str:
         return " ".join(rng.choice(vocab) for _ in range(n)).capitalize() + "."
@@ -42,8 +67,20 @@ def generate(path: Path, rows: int, seed: int = 0) -> None:
                 continue
             turns = []
             for _ in range(rng.choice([1, 1, 1, 2, 3])):
-                turns.append({"from": "human", "value": " ".join(sentence(rng.randint(6, 14)) for _ in range(2))})
-                turns.append({"from": "gpt", "value": " ".join(sentence(rng.randint(8, 20)) for _ in range(rng.randint(4, 8)))})
+                turns.append(
+                    {
+                        "from": "human",
+                        "value": " ".join(sentence(rng.randint(6, 14)) for _ in range(2)),
+                    }
+                )
+                turns.append(
+                    {
+                        "from": "gpt",
+                        "value": " ".join(
+                            sentence(rng.randint(8, 20)) for _ in range(rng.randint(4, 8))
+                        ),
+                    }
+                )
             line = json.dumps({"id": f"conv{i}", "conversations": turns}, ensure_ascii=False) + "\n"
             if len(made) < 5000:
                 made.append(line)
@@ -96,9 +133,13 @@ def main() -> None:
     rows, kept = map(int, out.split())
     print(f"file: {size_mb:.0f} MB, {rows} rows, {rows - kept} exact duplicates removed")
     print(f"{'':28} {'seconds':>8} {'rows/s':>10} {'peak RSS MB':>12}")
-    print(f"{'polars.read_ndjson (bare)':28} {polars_s:8.2f} {rows / polars_s:10.0f} {polars_rss:12.0f}")
+    print(
+        f"{'polars.read_ndjson (bare)':28} {polars_s:8.2f} {rows / polars_s:10.0f} {polars_rss:12.0f}"
+    )
     print(f"{'curate run (exact_dedup)':28} {ours_s:8.2f} {rows / ours_s:10.0f} {ours_rss:12.0f}")
-    print(f"ratio curate/polars time: {ours_s / polars_s:.2f}x (goal <= 3x); peak RSS {ours_rss:.0f} MB (goal < 2048)")
+    print(
+        f"ratio curate/polars time: {ours_s / polars_s:.2f}x (goal <= 3x); peak RSS {ours_rss:.0f} MB (goal < 2048)"
+    )
 
 
 if __name__ == "__main__":

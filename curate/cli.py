@@ -72,7 +72,10 @@ def handle_errors(command: F) -> F:
         except Exception as exc:
             if Options.debug:
                 traceback.print_exc()
-            print(f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+            print(
+                f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                file=sys.stderr,
+            )
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -86,14 +89,20 @@ PipelineArg = Annotated[Path, typer.Argument(help="pipeline.toml", show_default=
 def run(
     pipeline: PipelineArg,
     out: Annotated[Path | None, typer.Option(help="Run directory (default: [run].output).")] = None,
-    cache: Annotated[Path | None, typer.Option(help="Cache directory (default: RUN_DIR/../.cache).")] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Cache directory (default: RUN_DIR/../.cache).")
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Stop at the first bad input row (exit 2).")] = False,
-    limit: Annotated[int | None, typer.Option(help="Read at most N rows of each input file.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Read at most N rows of each input file.")
+    ] = None,
 ) -> None:
     """Run the whole pipeline: ingest, stages, outputs."""
     from curate.runner import run_pipeline
 
-    summary = run_pipeline(pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=Options.quiet)
+    summary = run_pipeline(
+        pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=Options.quiet
+    )
     for warning in summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     if not Options.quiet:
@@ -119,7 +128,9 @@ def validate(pipeline: PipelineArg) -> None:
 @handle_errors
 def inspect(
     file: Annotated[Path, typer.Argument(help="An input file.", show_default=False)],
-    format: Annotated[str, typer.Option(help="auto | alpaca | sharegpt | messages | prompt_response")] = "auto",
+    format: Annotated[
+        str, typer.Option(help="auto | alpaca | sharegpt | messages | prompt_response")
+    ] = "auto",
 ) -> None:
     """Format, rows, bad rows and length stats of one input file."""
     from curate.inspect import inspect_file
@@ -142,7 +153,9 @@ def schema(
 
 @app.command()
 @handle_errors
-def report(run_dir: Annotated[Path, typer.Argument(help="A run's output folder.", show_default=False)]) -> None:
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run's output folder.", show_default=False)],
+) -> None:
     """(Re)build summary.md (and report.html) from a run's outputs."""
     from curate.report.build import rebuild
 

@@ -33,6 +33,10 @@ class RunConfig(Strict):
     output: str = Field("runs/run", description="run directory, relative to the toml file")
     seed: int = 0
     engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = Field(
+        None,
+        description='engine = "ray": the cluster to join (default: RAY_ADDRESS, else a local one)',
+    )
 
 
 class InputConfig(Strict):
@@ -61,7 +65,9 @@ StageConfigs = _stage_union()
 
 
 class OverridesConfig(Strict):
-    path: str = Field(description="overrides.jsonl downloaded from report.html, relative to the toml file")
+    path: str = Field(
+        description="overrides.jsonl downloaded from report.html, relative to the toml file"
+    )
 
 
 class PipelineConfig(Strict):
@@ -176,7 +182,9 @@ def _expand(
     if target.is_dir():
         files = sorted(f for f in target.rglob("*") if f.is_file() and _supported(f))
         if not files:
-            raise ConfigError(f"{where}:{line}: inputs[{i}].path: folder {spec.path!r} has no input files")
+            raise ConfigError(
+                f"{where}:{line}: inputs[{i}].path: folder {spec.path!r} has no input files"
+            )
         prefix = spec.source or target.name
         return [(f, f"{prefix}/{f.relative_to(target).as_posix()}") for f in files]
     if not target.exists():
@@ -257,7 +265,7 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
             table_line.setdefault(current, n)
             continue
         key = re.match(r"^\s*([A-Za-z0-9_\-]+)\s*=", line)
-        if key and current + (key.group(1),) == tuple(tables[: len(current) + 1]):
+        if key and (*current, key.group(1)) == tuple(tables[: len(current) + 1]):
             found = n
             break
     if found is not None:

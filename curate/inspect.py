@@ -40,7 +40,9 @@ def inspect_file(path: Path, format: str = "auto") -> dict[str, Any]:
         "rows": records.height + bad.height,
         "records": records.height,
         "bad_rows": bad.height,
-        "bad_reasons": dict(bad["reason"].value_counts(sort=True).iter_rows()) if bad.height else {},
+        "bad_reasons": dict(bad["reason"].value_counts(sort=True).iter_rows())
+        if bad.height
+        else {},
         "multi_turn": int((lengths["turns"] > 3).sum()) if records.height else 0,
         "with_tools": int(records["tools"].is_not_null().sum()),
         "lengths": {c: _stats(lengths[c]) for c in lengths.columns} if records.height else {},

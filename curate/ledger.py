@@ -15,8 +15,17 @@ from curate.stages.base import ADD_TAGS, CLUSTER, DETAIL, DUPLICATE_OF, REASON
 KEY = "_key"  # global input order: (file number, row) ranked; owned by the runner
 
 LEDGER_COLUMNS = (
-    "id", "source", "row", "decision", "stage", "reason", "detail",
-    "duplicate_of", "cluster_id", "tags", "scores",
+    "id",
+    "source",
+    "row",
+    "decision",
+    "stage",
+    "reason",
+    "detail",
+    "duplicate_of",
+    "cluster_id",
+    "tags",
+    "scores",
 )
 
 
@@ -55,35 +64,53 @@ class Ledger:
             if DETAIL in decided.columns:  # e.g. the span behind a refusal:soft tag
                 self.notes.append(
                     decided.filter(
-                        pl.col(REASON).is_null() & pl.col(DETAIL).is_not_null()
+                        pl.col(REASON).is_null()
+                        & pl.col(DETAIL).is_not_null()
                         & (pl.col(ADD_TAGS).list.len() > 0)
                     ).select(KEY, pl.col(DETAIL).alias("note"))
                 )
         present = {c: n for c, n in score_columns.items() if c in decided.columns}
         if present:
             self.scores.append(
-                decided.select(KEY, *[pl.col(c).cast(pl.Float64).alias(n) for c, n in present.items()])
+                decided.select(
+                    KEY, *[pl.col(c).cast(pl.Float64).alias(n) for c, n in present.items()]
+                )
             )
 
     def finish(self) -> pl.DataFrame:
         ledger = self.rows.sort(KEY)
         verdicts = pl.concat(self.verdicts) if self.verdicts else _empty_verdicts()
-        verdicts = verdicts.filter(~pl.col(KEY).is_in(pl.Series(self.overruled, dtype=pl.Int64).implode()))
+        verdicts = verdicts.filter(
+            ~pl.col(KEY).is_in(pl.Series(self.overruled, dtype=pl.Int64).implode())
+        )
         ledger = ledger.join(verdicts.unique(KEY, keep="first"), on=KEY, how="left")
         if self.notes:
             notes = pl.concat(self.notes).unique(KEY, keep="first")
-            ledger = ledger.join(notes, on=KEY, how="left").with_columns(
-                pl.coalesce("detail", "note").alias("detail")
-            ).drop("note")
+            ledger = (
+                ledger.join(notes, on=KEY, how="left")
+                .with_columns(pl.coalesce("detail", "note").alias("detail"))
+                .drop("note")
+            )
         ledger = ledger.with_columns(
-            pl.when(pl.col("reason").is_null()).then(pl.lit("kept")).otherwise(pl.lit("rejected"))
+            pl.when(pl.col("reason").is_null())
+            .then(pl.lit("kept"))
+            .otherwise(pl.lit("rejected"))
             .alias("decision")
         )
         ledger = ledger.join(_merged_clusters(self.clusters), on=KEY, how="left")
         if self.overruled:
-            self.tags.append(pl.DataFrame({KEY: self.overruled, "tag": ["review:keep"] * len(self.overruled)}, schema={KEY: pl.Int64, "tag": pl.String}))
+            self.tags.append(
+                pl.DataFrame(
+                    {KEY: self.overruled, "tag": ["review:keep"] * len(self.overruled)},
+                    schema={KEY: pl.Int64, "tag": pl.String},
+                )
+            )
         if self.tags:
-            tags = pl.concat(self.tags).group_by(KEY, maintain_order=True).agg(pl.col("tag").unique(maintain_order=True).alias("tags"))
+            tags = (
+                pl.concat(self.tags)
+                .group_by(KEY, maintain_order=True)
+                .agg(pl.col("tag").unique(maintain_order=True).alias("tags"))
+            )
             ledger = ledger.join(tags, on=KEY, how="left")
         else:
             ledger = ledger.with_columns(pl.lit(None, pl.List(pl.String)).alias("tags"))
@@ -105,7 +132,13 @@ def _column_or_null(frame: pl.DataFrame, name: str) -> pl.Expr:
 
 def _empty_verdicts() -> pl.DataFrame:
     return pl.DataFrame(
-        schema={KEY: pl.Int64, "stage": pl.String, "reason": pl.String, "detail": pl.String, "duplicate_of": pl.String}
+        schema={
+            KEY: pl.Int64,
+            "stage": pl.String,
+            "reason": pl.String,
+            "detail": pl.String,
+            "duplicate_of": pl.String,
+        }
     )
 
 
@@ -138,5 +171,7 @@ def _merged_clusters(clusters: list[pl.DataFrame]) -> pl.DataFrame:
     merged = pairs.with_columns(pl.col("label").replace_strict(roots).alias("root"))
     merged = merged.group_by(KEY).agg(pl.col("root").first())
     first = merged.group_by("root").agg(pl.col(KEY).min().alias("first")).sort("first")
-    numbering = first.with_row_index("cluster_id").select("root", pl.col("cluster_id").cast(pl.Int64))
+    numbering = first.with_row_index("cluster_id").select(
+        "root", pl.col("cluster_id").cast(pl.Int64)
+    )
     return merged.join(numbering, on="root").select(KEY, "cluster_id")

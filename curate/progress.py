@@ -49,7 +49,9 @@ class Progress:
         if self._rich:
             self._rich.stop()
 
-    def track(self, items: Iterable[T], total: int | None = None, description: str = "") -> Iterator[T]:
+    def track(
+        self, items: Iterable[T], total: int | None = None, description: str = ""
+    ) -> Iterator[T]:
         if self._rich is None:
             yield from items
             return

@@ -118,7 +118,10 @@ def records_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
                 flat[name].append(m[name])
         offsets.append(len(flat["role"]))
     struct = pa.StructArray.from_arrays(
-        [pa.array(flat[name], pa.float64() if name == "loss_weight" else pa.large_string()) for name in fields],
+        [
+            pa.array(flat[name], pa.float64() if name == "loss_weight" else pa.large_string())
+            for name in fields
+        ],
         names=fields,
     )
     columns = {

@@ -29,7 +29,6 @@ from curate.io.writers import (
     write_jsonl,
     write_ndjson,
     write_parquet,
-    write_text,
 )
 from curate.ledger import KEY, Ledger
 from curate.progress import Progress
@@ -41,7 +40,11 @@ from curate.text import field_text
 
 FILE = "_file"
 CURATED_COLUMNS = ["id", "source", "messages", "tools", "meta"]
-INGEST_SCORES = {"prompt_chars": "prompt_chars", "response_chars": "response_chars", "turns": "turns"}
+INGEST_SCORES = {
+    "prompt_chars": "prompt_chars",
+    "response_chars": "response_chars",
+    "turns": "turns",
+}
 
 
 def run_pipeline(
@@ -58,11 +61,18 @@ def run_pipeline(
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
     config = pipeline.config
+    if config.run.engine == "ray":  # same stages, ledger and outputs, on a Ray cluster
+        from curate.engines.ray import run_on_ray
+
+        return run_on_ray(pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=quiet)
     out_dir = Path(out).resolve() if out else pipeline.output_dir
     cache_dir = Path(cache).resolve() if cache else out_dir.parent / ".cache"
     progress = Progress(enabled=not quiet)
     ctx = Context(
-        seed=config.run.seed, cache=Cache(cache_dir), progress=progress.track, base_dir=pipeline.base_dir
+        seed=config.run.seed,
+        cache=Cache(cache_dir),
+        progress=progress.track,
+        base_dir=pipeline.base_dir,
     )
 
     # 1. ingest: canonical records and bad rows, each row keyed by its input order
@@ -70,7 +80,12 @@ def run_pipeline(
         t0 = time.perf_counter()
         records, bad = _ingest(pipeline, strict=strict, limit=limit, progress=progress)
         order = (
-            pl.concat([records.select(FILE, "row", "id", "source"), bad.select(FILE, "row", "id", "source")])
+            pl.concat(
+                [
+                    records.select(FILE, "row", "id", "source"),
+                    bad.select(FILE, "row", "id", "source"),
+                ]
+            )
             .sort(FILE, "row")
             .with_row_index(KEY)
             .with_columns(pl.col(KEY).cast(pl.Int64))
@@ -79,22 +94,30 @@ def run_pipeline(
         bad = _attach_key(bad, order)
         ledger = Ledger(rows=order.select(KEY, "id", "source", "row"))
         ledger.verdicts.append(
-            bad.select(KEY, pl.lit("ingest").alias("stage"), "reason", "detail", pl.lit(None, pl.String).alias("duplicate_of"))
-        )
-        ledger.scores.append(
-            records.select(
+            bad.select(
                 KEY,
-                field_text("prompt").str.len_chars().alias("prompt_chars"),
-                field_text("response").str.len_chars().alias("response_chars"),
-                pl.col("messages").list.len().alias("turns"),
-            ).cast({"prompt_chars": pl.Float64, "response_chars": pl.Float64, "turns": pl.Float64})
+                pl.lit("ingest").alias("stage"),
+                "reason",
+                "detail",
+                pl.lit(None, pl.String).alias("duplicate_of"),
+            )
         )
+        ledger.scores.append(ingest_scores(records))
         input_rows = order.height
         stage_stats = [
-            _stage_stat("ingest", "ingest", input_rows, records.height, bad["reason"], time.perf_counter() - t0)
+            _stage_stat(
+                "ingest",
+                "ingest",
+                input_rows,
+                records.height,
+                bad["reason"],
+                time.perf_counter() - t0,
+            )
         ]
         warnings = _ingest_warnings(pipeline, order, bad)
-        progress.log(f"ingest: {input_rows} rows, {bad.height} bad, {time.perf_counter() - t0:.1f}s")
+        progress.log(
+            f"ingest: {input_rows} rows, {bad.height} bad, {time.perf_counter() - t0:.1f}s"
+        )
 
         # 2. stages, in config order: annotate, then keep or reject with a reason
         overrides = _load_overrides(pipeline, order)
@@ -117,14 +140,28 @@ def run_pipeline(
                 embedded = decided.select(KEY, "id", "source", "row", EMBEDDING)
             seconds = time.perf_counter() - t0
             stage_stats.append(
-                _stage_stat(stage.name, stage.kind, decided.height, alive.height, rejected["reject_reason"], seconds)
+                _stage_stat(
+                    stage.name,
+                    stage.kind,
+                    decided.height,
+                    alive.height,
+                    rejected["reject_reason"],
+                    seconds,
+                )
             )
             progress.log(f"{stage.name}: {decided.height} -> {alive.height} ({seconds:.1f}s)")
         if overrides is not None:
             t0 = time.perf_counter()
             alive, dropped = _apply_overrides(overrides, alive, records.drop(FILE), ledger)
             stage_stats.append(  # "in" counts the rows a reviewer brought back
-                _stage_stat("review", "review", alive.height + dropped.len(), alive.height, dropped, time.perf_counter() - t0)
+                _stage_stat(
+                    "review",
+                    "review",
+                    alive.height + dropped.len(),
+                    alive.height,
+                    dropped,
+                    time.perf_counter() - t0,
+                )
             )
 
         # 3. outputs, staged and then published together
@@ -146,6 +183,16 @@ def run_pipeline(
     return summary
 
 
+def ingest_scores(records: pl.DataFrame) -> pl.DataFrame:
+    """The ledger scores every parsed row gets at ingest (shared with the Ray engine)."""
+    return records.select(
+        KEY,
+        field_text("prompt").str.len_chars().alias("prompt_chars"),
+        field_text("response").str.len_chars().alias("response_chars"),
+        pl.col("messages").list.len().alias("turns"),
+    ).cast({"prompt_chars": pl.Float64, "response_chars": pl.Float64, "turns": pl.Float64})
+
+
 def _diversity(
     embedded: pl.DataFrame, before_select: pl.DataFrame | None, alive: pl.DataFrame, seed: int
 ) -> dict[str, Any]:
@@ -153,8 +200,16 @@ def _diversity(
     from curate.diversity import diversity_report
     from curate.stages.embed import embedding_matrix
 
-    pool = embedded if before_select is None or EMBEDDING not in before_select.columns else before_select
-    selected = embedding_matrix(alive) if before_select is not None and EMBEDDING in alive.columns else None
+    pool = (
+        embedded
+        if before_select is None or EMBEDDING not in before_select.columns
+        else before_select
+    )
+    selected = (
+        embedding_matrix(alive)
+        if before_select is not None and EMBEDDING in alive.columns
+        else None
+    )
     return diversity_report(embedding_matrix(pool), selected, seed=seed)
 
 
@@ -183,12 +238,21 @@ def _apply_overrides(
     drop_notes = drops.select(KEY, "source", "row").join(marks, on=["source", "row"])
     ledger.verdicts.append(
         drop_notes.select(
-            KEY, pl.lit("review").alias("stage"), pl.lit("override").alias("reason"),
-            pl.format("reviewer: drop{}", pl.when(pl.col("note") != "").then(pl.lit(" - ") + pl.col("note")).otherwise(pl.lit(""))).alias("detail"),
+            KEY,
+            pl.lit("review").alias("stage"),
+            pl.lit("override").alias("reason"),
+            pl.format(
+                "reviewer: drop{}",
+                pl.when(pl.col("note") != "")
+                .then(pl.lit(" - ") + pl.col("note"))
+                .otherwise(pl.lit("")),
+            ).alias("detail"),
             pl.lit(None, pl.String).alias("duplicate_of"),
         )
     )
-    keeps = records.join(marks.filter(pl.col("decision") == "keep"), on=["source", "row"], how="semi")
+    keeps = records.join(
+        marks.filter(pl.col("decision") == "keep"), on=["source", "row"], how="semi"
+    )
     keeps = keeps.join(alive.select(KEY), on=KEY, how="anti")
     ledger.overruled.extend(keeps[KEY].to_list())
     alive = alive.join(drops.select(KEY), on=KEY, how="anti")
@@ -212,7 +276,11 @@ def _ingest(
         if rows == 0 and strict:
             raise InputError(f"{src.display}: no rows (empty file)")
     # one chunk per column: polars 2.1 can crash on str/list kernels over mixed chunking
-    records = pl.concat(good).rechunk() if good else pl.DataFrame(schema={**RECORD_SCHEMA, FILE: pl.Int32})
+    records = (
+        pl.concat(good).rechunk()
+        if good
+        else pl.DataFrame(schema={**RECORD_SCHEMA, FILE: pl.Int32})
+    )
     bad_rows = pl.concat(bad) if bad else pl.DataFrame(schema={**BAD_SCHEMA, FILE: pl.Int32})
     if strict and records.height == 0:
         raise InputError("no valid rows in any input")
@@ -244,7 +312,9 @@ def _stage_stat(
         "in": n_in,
         "out": n_out,
         "rejected": n_in - n_out,
-        "reasons": {r: int(n) for r, n in zip(counts[reasons.name or ""], counts["count"], strict=True)}
+        "reasons": {
+            r: int(n) for r, n in zip(counts[reasons.name or ""], counts["count"], strict=True)
+        }
         if counts.height
         else {},
         "seconds": round(seconds, 3),
@@ -269,7 +339,12 @@ def _summary(
         "warnings": warnings,
         "diversity": None,
         "sources": [
-            {"source": s.source, "path": s.display, "rows": rows_per_source.get(s.source, 0), "license": s.license}
+            {
+                "source": s.source,
+                "path": s.display,
+                "rows": rows_per_source.get(s.source, 0),
+                "license": s.license,
+            }
             for s in pipeline.sources
         ],
         "config_hash": pipeline.config_hash,
@@ -282,7 +357,14 @@ def _summary(
 
 def _versions() -> dict[str, str]:
     versions = {"curate": __version__, "python": platform.python_version()}
-    for package in ("polars", "pyarrow", "datasketch", "sentence-transformers", "transformers", "torch"):
+    for package in (
+        "polars",
+        "pyarrow",
+        "datasketch",
+        "sentence-transformers",
+        "transformers",
+        "torch",
+    ):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -305,23 +387,29 @@ def _write_outputs(
     if fmt == "messages":  # the common case, written by polars: ~10x faster
         write_ndjson(staging / "curated.jsonl", curated.select(CURATED_COLUMNS))
     else:
-        write_jsonl(staging / "curated.jsonl", (to_output(r, fmt) for r in curated.iter_rows(named=True)))
+        write_jsonl(
+            staging / "curated.jsonl", (to_output(r, fmt) for r in curated.iter_rows(named=True))
+        )
     if pipeline.config.output.parquet:
         write_parquet(staging / "curated.parquet", curated)
     write_ndjson(staging / "rejected.jsonl", _rejected_rows(records, bad, ledger))
     write_parquet(staging / "ledger.parquet", ledger.drop(KEY))
     if embedded is not None:
-        kept = alive[KEY].implode()
-        write_parquet(
-            staging / "embeddings.parquet",
-            embedded.with_columns(pl.col(KEY).is_in(kept).alias("selected"))
-            .drop(KEY)
-            .with_columns(pl.col(EMBEDDING).cast(pl.List(pl.Float32))),
-        )
+        write_embeddings(staging / "embeddings.parquet", embedded, alive[KEY])
     write_json(staging / "summary.json", summary)
     from curate.report.build import write_report
 
     write_report(staging)
+
+
+def write_embeddings(path: Path, embedded: pl.DataFrame, kept: pl.Series) -> None:
+    """embeddings.parquet: every embedded row, its vector and whether it was kept."""
+    write_parquet(
+        path,
+        embedded.with_columns(pl.col(KEY).is_in(kept.implode()).alias("selected"))
+        .drop(KEY)
+        .with_columns(pl.col(EMBEDDING).cast(pl.List(pl.Float32))),
+    )
 
 
 def _rejected_rows(records: pl.DataFrame, bad: pl.DataFrame, ledger: pl.DataFrame) -> pl.DataFrame:
@@ -331,8 +419,19 @@ def _rejected_rows(records: pl.DataFrame, bad: pl.DataFrame, ledger: pl.DataFram
     )
     parsed = verdicts.join(records.select(KEY, "row", *CURATED_COLUMNS), on=KEY, how="inner")
     unparsed = verdicts.join(bad.select(KEY, "id", "source", "row", "raw"), on=KEY, how="inner")
-    columns = ["id", "source", "row", "stage", "reason", "detail", "duplicate_of", "cluster_id",
-               "messages", "tools", "meta", "raw"]
+    columns = [
+        "id",
+        "source",
+        "row",
+        "stage",
+        "reason",
+        "detail",
+        "duplicate_of",
+        "cluster_id",
+        "messages",
+        "tools",
+        "meta",
+        "raw",
+    ]
     rows = pl.concat([parsed, unparsed], how="diagonal_relaxed").sort(KEY)
     return rows.select([c for c in columns if c in rows.columns])
-

@@ -22,15 +22,17 @@ def _turns(role: str | None, messages: pl.Expr) -> pl.Expr:
         turn = pl.element().struct
         return messages.list.eval(
             pl.concat_str(
-                [turn.field("role"), pl.lit(": "), turn.field("content"),
-                 pl.lit(" ") + turn.field("tool_calls")],
+                [
+                    turn.field("role"),
+                    pl.lit(": "),
+                    turn.field("content"),
+                    pl.lit(" ") + turn.field("tool_calls"),
+                ],
                 ignore_nulls=True,
             )
         )
     return messages.list.eval(
-        pl.element()
-        .filter(pl.element().struct.field("role") == role)
-        .struct.field("content")
+        pl.element().filter(pl.element().struct.field("role") == role).struct.field("content")
     )
 
 

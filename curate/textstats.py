@@ -97,52 +97,94 @@ def ngram_repetition(
 
 
 # --- kernels ---------------------------------------------------------------------------
+# A pure-ASCII row takes a tight byte loop over small tables; other rows decode each
+# character's first byte, and the bytes that continue a character share its class.
 
 
 @nb.njit(cache=True, inline="always")
-def _decode(data, c):  # pragma: no cover
-    """(code point, bytes) of the UTF-8 character that starts at data[c]."""
+def _is_ascii(data, start, end):  # pragma: no cover
+    for c in range(start, end):
+        if data[c] >= 0x80:
+            return False
+    return True
+
+
+@nb.njit(cache=True, inline="always")
+def _code_point(data, c):  # pragma: no cover
+    """The code point of the UTF-8 character whose first (non-ASCII) byte is data[c]."""
     b = np.int64(data[c])
-    if b < 0x80:
-        return b, 1
     if b < 0xE0:
-        return ((b & 0x1F) << 6) | (np.int64(data[c + 1]) & 0x3F), 2
+        return ((b & 0x1F) << 6) | (np.int64(data[c + 1]) & 0x3F)
     if b < 0xF0:
         return (
-            ((b & 0x0F) << 12) | ((np.int64(data[c + 1]) & 0x3F) << 6) | (np.int64(data[c + 2]) & 0x3F),
-            3,
+            ((b & 0x0F) << 12) | ((np.int64(data[c + 1]) & 0x3F) << 6) | (np.int64(data[c + 2]) & 0x3F)
         )
     return (
         ((b & 0x07) << 18)
         | ((np.int64(data[c + 1]) & 0x3F) << 12)
         | ((np.int64(data[c + 2]) & 0x3F) << 6)
-        | (np.int64(data[c + 3]) & 0x3F),
-        4,
+        | (np.int64(data[c + 3]) & 0x3F)
     )
 
 
 @nb.njit(cache=True, parallel=True)
 def _count_units(data, offsets, classes, punctuation, out):  # pragma: no cover
+    # per ASCII byte: 1 if a word character; 1 if counted as punctuation
+    word_byte = (classes[:128] & WORD_CHAR).astype(np.int64)
+    punct_byte = np.zeros(128, np.int64)
+    if punctuation:
+        punct_byte[:] = (classes[:128] & (WORD_CHAR | SPACE_CHAR)) == 0
     for r in nb.prange(len(out)):
+        start, end = offsets[r], offsets[r + 1]
         count = 0
-        inside = False  # inside a run of non-CJK word characters
-        c, end = offsets[r], offsets[r + 1]
-        while c < end:
-            cp, width = _decode(data, c)
-            c += width
-            cls = classes[cp]
-            if cls & CJK_CHAR:
-                count += 1
-                inside = False
-            elif cls & WORD_CHAR:
-                if not inside:
-                    count += 1
-                inside = True
-            else:
-                if punctuation and not cls & SPACE_CHAR:
-                    count += 1
-                inside = False
+        inside = 0  # the previous character continues a run of non-CJK word characters
+        if _is_ascii(data, start, end):
+            for c in range(start, end):
+                b = data[c]
+                word = word_byte[b]
+                count += (word & (inside ^ 1)) + punct_byte[b]
+                inside = word
+        else:
+            for c in range(start, end):
+                b = data[c]
+                if b < 0x80:
+                    cls = classes[b]
+                elif b >= 0xC0:
+                    cls = classes[_code_point(data, c)]
+                else:
+                    continue  # the rest of a character
+                cjk = (cls >> 1) & 1
+                word = cls & 1 & (cjk ^ 1)
+                other = ((cls | (cls >> 1) | (cls >> 2)) & 1) ^ 1  # not word, CJK or space
+                count += cjk + (word & (inside ^ 1)) + (other & punctuation)
+                inside = word
         out[r] = count
+
+
+@nb.njit(cache=True, inline="always")
+def _char_at(data, c, classes):  # pragma: no cover
+    """(class bits, bytes) of the character that starts at data[c]."""
+    b = data[c]
+    if b < 0x80:
+        return classes[b], 1
+    return classes[_code_point(data, c)], 2 + (b >= 0xE0) + (b >= 0xF0)
+
+
+@nb.njit(cache=True, inline="always")
+def _hash_bytes(data, a, b):  # pragma: no cover
+    """64-bit hash of data[a:b]: FNV-1a steps over 8-byte words and the length, fmix64."""
+    h = (_FNV_OFFSET ^ np.uint64(b - a)) * _FNV_PRIME
+    c = a
+    while c + 8 <= b:
+        w = np.uint64(0)
+        for j in range(8):
+            w |= np.uint64(data[c + j]) << np.uint64(8 * j)
+        h = (h ^ w) * _FNV_PRIME
+        c += 8
+    w = np.uint64(0)
+    for j in range(b - c):
+        w |= np.uint64(data[c + j]) << np.uint64(8 * j)
+    return _fmix64((h ^ w) * _FNV_PRIME)
 
 
 @nb.njit(cache=True, parallel=True)
@@ -154,32 +196,39 @@ def _line_counts(data, offsets, classes, min_words, lines, distinct):  # pragma:
             breaks += data[c] == 10
         hashes = np.empty(breaks + 1, np.uint64)
         k = 0
-        c = start
-        while c <= end:
-            # one line: hash from its first non-space character to its last one
-            h = _FNV_OFFSET
-            kept = _FNV_OFFSET
-            started = False
+        line = start
+        while line <= end:
+            stop = line
+            while stop < end and data[stop] != 10:
+                stop += 1
+            a, b = line, stop  # strip white space from both ends
+            while a < b:
+                cls, width = _char_at(data, a, classes)
+                if not cls & SPACE_CHAR:
+                    break
+                a += width
+            while b > a:
+                p = b - 1
+                while data[p] & 0xC0 == 0x80:
+                    p -= 1
+                cls, width = _char_at(data, p, classes)
+                if not cls & SPACE_CHAR:
+                    break
+                b = p
             words = 0
             inside = False
-            while c < end and data[c] != 10:
-                cp, width = _decode(data, c)
-                c += width
-                cls = classes[cp]
+            c = a
+            while c < b and words < min_words:
+                cls, width = _char_at(data, c, classes)
                 word = (cls & WORD_CHAR) != 0
-                words += word and not inside
+                if word and not inside:
+                    words += 1
                 inside = word
-                if cls & SPACE_CHAR:
-                    if started:
-                        h = (h ^ np.uint64(cp)) * _FNV_PRIME
-                else:
-                    started = True
-                    h = (h ^ np.uint64(cp)) * _FNV_PRIME
-                    kept = h
-            c += 1  # past the newline (or the end)
-            if started and words >= min_words:
-                hashes[k] = _fmix64(kept)
+                c += width
+            if a < b and words >= min_words:
+                hashes[k] = _hash_bytes(data, a, b)
                 k += 1
+            line = stop + 1
         lines[r] = k
         if k:
             seen = np.sort(hashes[:k])
@@ -189,44 +238,66 @@ def _line_counts(data, offsets, classes, min_words, lines, distinct):  # pragma:
             distinct[r] = unique
 
 
+@nb.njit(cache=True, inline="always")
+def _words(data, start, end, classes, word_byte, lower_byte, word_hash, chars):  # pragma: no cover
+    """Hash (A-Z folded) and characters (prefix sums into `chars`) of each word of
+    data[start:end]; returns how many there are."""
+    n_words = 0
+    h = _FNV_OFFSET
+    chars[0] = 0
+    if _is_ascii(data, start, end):
+        # branch-free: every byte stores the open word's hash and end, and the word count
+        # only moves on where a word ends (word boundaries are too random to predict)
+        length = 0
+        total = 0
+        for c in range(start, end + 1):
+            b = data[c] if c < end else np.uint8(32)
+            word = word_byte[b]
+            ends = (word ^ 1) & np.int64(length > 0)
+            word_hash[n_words] = h
+            chars[n_words + 1] = total + length
+            n_words += ends
+            total += length * ends
+            h = (h ^ lower_byte[b]) * _FNV_PRIME if word else _FNV_OFFSET
+            length = (length + 1) * word
+        return n_words
+    length = 0  # characters of the open word
+    open_cjk = False
+    for c in range(start, end + 1):
+        b = data[c] if c < end else np.uint8(32)
+        if 0x80 <= b < 0xC0:  # the rest of a character
+            if length:
+                h = (h ^ np.uint64(b)) * _FNV_PRIME
+            continue
+        cls = classes[b] if b < 0x80 else classes[_code_point(data, c)]
+        cjk = (cls & CJK_CHAR) != 0
+        word = (cls & WORD_CHAR) != 0 and not cjk
+        if length and (open_cjk or not word):  # the open word ends here
+            word_hash[n_words] = h
+            chars[n_words + 1] = chars[n_words] + length
+            n_words += 1
+            h = _FNV_OFFSET
+            length = 0
+        if word or cjk:
+            h = (h ^ np.uint64(b | 0x20 if 65 <= b <= 90 else b)) * _FNV_PRIME
+            length += 1
+            open_cjk = cjk
+    return n_words
+
+
 @nb.njit(cache=True, parallel=True)
 def _ngram_repetition(data, offsets, classes, rows, sizes, top, dup):  # pragma: no cover
+    word_byte = np.zeros(256, np.int64)
+    word_byte[:128] = (classes[:128] & WORD_CHAR) != 0
+    lower_byte = np.arange(256).astype(np.uint64)
+    lower_byte[65:91] += 32
     for i in nb.prange(len(rows)):
         r = rows[i]
         start, end = offsets[r], offsets[r + 1]
-        # each word's hash (A-Z folded) and characters, as prefix sums; a word and the
-        # character after it take 2+ bytes
-        word_hash = np.empty((end - start) // 2 + 1, np.uint64)
-        chars = np.zeros((end - start) // 2 + 2, np.int64)
-        n_words = 0
-        h = _FNV_OFFSET
-        length = 0
-        c = start
-        while c <= end:
-            cls = 0
-            cp = 0
-            if c < end:
-                cp, width = _decode(data, c)
-                c += width
-                cls = classes[cp]
-            else:
-                c += 1
-            if cls & WORD_CHAR and not cls & CJK_CHAR:
-                if 65 <= cp <= 90:
-                    cp += 32
-                h = (h ^ np.uint64(cp)) * _FNV_PRIME
-                length += 1
-                continue
-            if length:  # a word ends here
-                word_hash[n_words] = h
-                chars[n_words + 1] = chars[n_words] + length
-                n_words += 1
-                h = _FNV_OFFSET
-                length = 0
-            if cls & CJK_CHAR:  # one word by itself
-                word_hash[n_words] = (_FNV_OFFSET ^ np.uint64(cp)) * _FNV_PRIME
-                chars[n_words + 1] = chars[n_words] + 1
-                n_words += 1
+        # a word and the character after it take 2+ bytes
+        word_hash = np.empty((end - start) // 2 + 2, np.uint64)
+        chars = np.empty((end - start) // 2 + 3, np.int64)
+        n_words = _words(data, start, end, classes, word_byte, lower_byte, word_hash, chars)
         if n_words == 0:
             continue
         total = chars[n_words]

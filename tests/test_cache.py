@@ -33,5 +33,8 @@ def test_empty_keys_and_disabled_cache(tmp_path: Path) -> None:
     assert out.len() == 0
     disabled = Cache.disabled()
     keys = pl.Series(["x", "y"])
-    assert disabled.column("len", keys, lambda p: keys.gather(p).str.len_chars()).to_list() == [1, 1]
+    assert disabled.column("len", keys, lambda p: keys.gather(p).str.len_chars()).to_list() == [
+        1,
+        1,
+    ]
     assert not any(tmp_path.iterdir())

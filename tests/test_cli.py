@@ -12,7 +12,11 @@ from tests.conftest import chat, shared, write_jsonl, write_pipeline
 
 def curate(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "curate", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+        [sys.executable, "-m", "curate", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
     )
 
 
@@ -34,7 +38,9 @@ def test_run_ok_and_quiet(tmp_path: Path) -> None:
 
 def test_bad_config_is_one_line_and_exit_2(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "d.jsonl", [chat("hi", "hello")])
-    path = write_pipeline(tmp_path, [{"path": "d.jsonl"}], [{"kind": "exact_dedup", "feild": "prompt"}])
+    path = write_pipeline(
+        tmp_path, [{"path": "d.jsonl"}], [{"kind": "exact_dedup", "feild": "prompt"}]
+    )
     result = curate("run", str(path))
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
@@ -54,7 +60,11 @@ def test_missing_pipeline_and_missing_input(tmp_path: Path) -> None:
 def test_strict_names_file_line_and_reason(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    (data / "d.jsonl").write_text(json.dumps(chat("hi", "hello")) + "\n" + '{"messages": [{"role": "user", "content": "x"}]}\n')
+    (data / "d.jsonl").write_text(
+        json.dumps(chat("hi", "hello"))
+        + "\n"
+        + '{"messages": [{"role": "user", "content": "x"}]}\n'
+    )
     path = write_pipeline(tmp_path, [{"path": "data/d.jsonl"}])
     result = curate("run", "--strict", str(path))
     assert result.returncode == 2
@@ -76,5 +86,7 @@ def test_schema_writes_three_files(tmp_path: Path) -> None:
     result = curate("schema", "--out", str(tmp_path))
     assert result.returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "ledger.schema.json", "pipeline.schema.json", "record.schema.json"
+        "ledger.schema.json",
+        "pipeline.schema.json",
+        "record.schema.json",
     ]

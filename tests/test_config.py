@@ -30,7 +30,9 @@ def error_of(tmp_path: Path, text: str) -> str:
 
 
 def test_valid_config_resolves_inputs_relative_to_the_file(tmp_path: Path, data: Path) -> None:
-    pipeline = load(tmp_path, '[run]\noutput = "o"\n[[inputs]]\npath = "d.jsonl"\nlicense = "MIT"\n')
+    pipeline = load(
+        tmp_path, '[run]\noutput = "o"\n[[inputs]]\npath = "d.jsonl"\nlicense = "MIT"\n'
+    )
     assert pipeline.sources[0].path == data
     assert pipeline.sources[0].source == "d.jsonl"
     assert pipeline.output_dir == (tmp_path / "o").resolve()
@@ -66,7 +68,9 @@ def test_duplicate_stage_names(tmp_path: Path, data: Path) -> None:
 
 
 def test_missing_input_file_and_empty_glob(tmp_path: Path) -> None:
-    assert "inputs[0].path: no such file: nope.jsonl" in error_of(tmp_path, '[[inputs]]\npath = "nope.jsonl"\n')
+    assert "inputs[0].path: no such file: nope.jsonl" in error_of(
+        tmp_path, '[[inputs]]\npath = "nope.jsonl"\n'
+    )
     assert "no file matches" in error_of(tmp_path, '[[inputs]]\npath = "x/*.jsonl"\n')
 
 
@@ -88,15 +92,24 @@ def test_glob_and_folder_inputs_name_each_file(tmp_path: Path) -> None:
     folder.mkdir()
     for name in ("a.jsonl", "b.jsonl"):
         write_jsonl(folder / name, [chat("hi", "hello")])
-    pipeline = load(tmp_path, '[[inputs]]\npath = "data/*.jsonl"\nsource = "demo"\n[[inputs]]\npath = "data"\n')
-    assert [s.source for s in pipeline.sources] == ["demo/a.jsonl", "demo/b.jsonl", "data/a.jsonl", "data/b.jsonl"]
+    pipeline = load(
+        tmp_path, '[[inputs]]\npath = "data/*.jsonl"\nsource = "demo"\n[[inputs]]\npath = "data"\n'
+    )
+    assert [s.source for s in pipeline.sources] == [
+        "demo/a.jsonl",
+        "demo/b.jsonl",
+        "data/a.jsonl",
+        "data/b.jsonl",
+    ]
 
 
 def test_schemas_are_in_sync_with_the_code() -> None:
     for name, schema in schemas().items():
         shipped = REPO / "schemas" / name
         assert shipped.exists(), f"{shipped} missing: run `curate schema`"
-        assert shipped.read_text(encoding="utf-8") == render(schema), f"{name} is stale: run `make schema`"
+        assert shipped.read_text(encoding="utf-8") == render(schema), (
+            f"{name} is stale: run `make schema`"
+        )
 
 
 def test_record_schema_matches_the_frame_schema() -> None:

@@ -101,7 +101,7 @@ def test_prompt_response_with_custom_columns_from_csv(tmp_path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["question", "answer", "topic"])
-        writer.writerow(["Say \"hi\",\nthen stop.", "hi,\n\"done\"", "greeting"])
+        writer.writerow(['Say "hi",\nthen stop.', 'hi,\n"done"', "greeting"])
         writer.writerow(["2+2?", "4", "math"])
     records = read(path, fields=FieldNames(prompt="question", response="answer")).records
     assert records.height == 2
@@ -124,18 +124,35 @@ def test_parquet_and_gzip_inputs(tmp_path: Path) -> None:
 
 def test_same_conversation_same_id_across_formats(tmp_path: Path) -> None:
     alpaca = tmp_path / "a.json"
-    alpaca.write_text(json.dumps([{"instruction": "Name a colour.", "input": "", "output": "Blue."}]))
+    alpaca.write_text(
+        json.dumps([{"instruction": "Name a colour.", "input": "", "output": "Blue."}])
+    )
     sharegpt = write_jsonl(
         tmp_path / "s.jsonl",
-        [{"conversations": [{"from": "human", "value": "Name a colour."}, {"from": "gpt", "value": "Blue."}]}],
+        [
+            {
+                "conversations": [
+                    {"from": "human", "value": "Name a colour."},
+                    {"from": "gpt", "value": "Blue."},
+                ]
+            }
+        ],
     )
     messages = write_jsonl(tmp_path / "m.jsonl", [chat("Name a colour.", "Blue.")])
     ids = {read(p).records["id"][0] for p in (alpaca, sharegpt, messages)}
     assert len(ids) == 1
     expected = content_id(
         json.dumps(
-            {"messages": [{"content": "Name a colour.", "role": "user"}, {"content": "Blue.", "role": "assistant"}], "tools": None},
-            ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+            {
+                "messages": [
+                    {"content": "Name a colour.", "role": "user"},
+                    {"content": "Blue.", "role": "assistant"},
+                ],
+                "tools": None,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+            sort_keys=True,
         )
     )
     assert ids == {expected}
@@ -149,11 +166,20 @@ def test_id_is_nfc_normalised() -> None:
 
 BAD_LINES = [
     (b'{"messages": [', "invalid_json"),
-    (b'{"messages": [{"role": "user", "content": "hi"}, {"role": "wizard", "content": "x"}]}', "bad_role:wizard"),
-    (b'{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  \\n "}]}', "blank_assistant_turn"),
+    (
+        b'{"messages": [{"role": "user", "content": "hi"}, {"role": "wizard", "content": "x"}]}',
+        "bad_role:wizard",
+    ),
+    (
+        b'{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  \\n "}]}',
+        "blank_assistant_turn",
+    ),
     (b'{"messages": [{"role": "user", "content": "hi"}]}', "no_assistant_turn"),
     (b'{"messages": []}', "empty_conversation"),
-    (b'{"messages": [{"role": "user", "content": "caf\xe9"}, {"role": "assistant", "content": "ok"}]}', "not_utf8"),
+    (
+        b'{"messages": [{"role": "user", "content": "caf\xe9"}, {"role": "assistant", "content": "ok"}]}',
+        "not_utf8",
+    ),
     (b'{"text": "no known keys"}', "missing_field:messages"),
     (b"[1, 2]", "not_an_object"),
 ]
@@ -163,7 +189,9 @@ def test_bad_rows_get_reasons_and_the_run_goes_on(tmp_path: Path) -> None:
     good = json.dumps(chat("What is 2+2?", "4")).encode()
     path = tmp_path / "bad.jsonl"
     body = b"\n".join([good, *(line for line, _ in BAD_LINES), b"", good]) + b"\n"
-    path.write_bytes(body + b'{"messages": [{"role": "user", "content": "trunc')  # truncated last line
+    path.write_bytes(
+        body + b'{"messages": [{"role": "user", "content": "trunc'
+    )  # truncated last line
     batch = read(path, format="messages")
     assert batch.records.height == 2
     expected = [reason for _, reason in BAD_LINES] + ["invalid_json"]
@@ -175,7 +203,9 @@ def test_bad_rows_get_reasons_and_the_run_goes_on(tmp_path: Path) -> None:
 
 
 def test_missing_field_in_alpaca(tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "a.jsonl", [{"instruction": "x", "output": "y"}, {"instruction": "no output"}])
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [{"instruction": "x", "output": "y"}, {"instruction": "no output"}]
+    )
     assert read(path).bad["reason"].to_list() == ["missing_field:output"]
 
 

@@ -19,7 +19,8 @@ def real_pipeline(tmp_path: Path, **run) -> Path:
     """Real files in three formats, plus a file of bad rows."""
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(
-        json.dumps(chat("Is this fine?", "Yes.")).encode() + b"\n{not json\n"
+        json.dumps(chat("Is this fine?", "Yes.")).encode()
+        + b"\n{not json\n"
         + b'{"messages": [{"role": "user", "content": "hi"}]}\n'
     )
     return write_pipeline(
@@ -55,14 +56,18 @@ def test_ledger_invariants_on_real_data(tmp_path: Path) -> None:
     assert kept["stage"].null_count() == kept.height and kept["reason"].null_count() == kept.height
     # ledger in input order: sources in config order, rows ascending
     sources = ["alpaca_en_demo.json", "v1_sft_demo.jsonl", "dummy_conversation.json", "bad.jsonl"]
-    order = ledger.with_columns(pl.col("source").replace_strict({s: i for i, s in enumerate(sources)}).alias("s"))
+    order = ledger.with_columns(
+        pl.col("source").replace_strict({s: i for i, s in enumerate(sources)}).alias("s")
+    )
     assert order.select(["s", "row"]).rows() == sorted(order.select(["s", "row"]).rows())
     # curated ids == kept ids, in input order
     curated = read_jsonl(out / "curated.jsonl")
     assert [r["id"] for r in curated] == kept["id"].to_list()
     # rejected.jsonl holds every rejected row with stage, reason, detail
     rejected_rows = read_jsonl(out / "rejected.jsonl")
-    assert [(r["source"], r["row"]) for r in rejected_rows] == rejected.select("source", "row").rows()
+    assert [(r["source"], r["row"]) for r in rejected_rows] == rejected.select(
+        "source", "row"
+    ).rows()
     assert all(r["stage"] and r["reason"] for r in rejected_rows)
     ingest = [r for r in rejected_rows if r["stage"] == "ingest"]
     assert [r["reason"] for r in ingest] == ["invalid_json", "no_assistant_turn"]
@@ -74,7 +79,11 @@ def test_ledger_invariants_on_real_data(tmp_path: Path) -> None:
     keepers = kept.filter(pl.col("id").is_in(dups["duplicate_of"].implode()))
     assert set(dups["duplicate_of"]) == set(keepers["id"])
     # keeper and members share a cluster id
-    joined = dups.join(keepers.select("id", pl.col("cluster_id").alias("keeper_cluster")), left_on="duplicate_of", right_on="id")
+    joined = dups.join(
+        keepers.select("id", pl.col("cluster_id").alias("keeper_cluster")),
+        left_on="duplicate_of",
+        right_on="id",
+    )
     assert (joined["cluster_id"] == joined["keeper_cluster"]).all()
     # summary: per-stage counts and sources with licences
     stages = {s["name"]: s for s in summary["stages"]}
@@ -92,7 +101,9 @@ def test_outputs_are_byte_identical_across_runs(tmp_path: Path) -> None:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
-def test_failed_run_leaves_previous_outputs_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_run_leaves_previous_outputs_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pipeline = real_pipeline(tmp_path)
     curate.run(str(pipeline))
     before = {n: (tmp_path / "out" / n).read_bytes() for n in OUTPUTS}
@@ -104,7 +115,9 @@ def test_failed_run_leaves_previous_outputs_whole(tmp_path: Path, monkeypatch: p
     with pytest.raises(RuntimeError):
         curate.run(str(pipeline))
     assert {n: (tmp_path / "out" / n).read_bytes() for n in OUTPUTS} == before
-    leftovers = [p.name for p in tmp_path.iterdir() if "staging" in p.name or p.name.endswith(".tmp")]
+    leftovers = [
+        p.name for p in tmp_path.iterdir() if "staging" in p.name or p.name.endswith(".tmp")
+    ]
     assert leftovers == []
 
 
@@ -119,12 +132,19 @@ def test_exact_dedup_prompt_field_and_canonical_text(tmp_path: Path) -> None:
             chat("What is 2+3?", "5"),  # numbers are kept
         ],
     )
-    whole = write_pipeline(tmp_path, [{"path": "d.jsonl"}], [{"kind": "exact_dedup"}], run={"output": "w"})
+    whole = write_pipeline(
+        tmp_path, [{"path": "d.jsonl"}], [{"kind": "exact_dedup"}], run={"output": "w"}
+    )
     curate.run(str(whole))
     ledger = pl.read_parquet(tmp_path / "w" / "ledger.parquet")
     assert ledger["reason"].to_list() == [None, "duplicate", None, None, None]
     assert ledger["duplicate_of"][1] == ledger["id"][0]
-    prompt = write_pipeline(tmp_path, [{"path": "d.jsonl"}], [{"kind": "exact_dedup", "field": "prompt"}], run={"output": "p"})
+    prompt = write_pipeline(
+        tmp_path,
+        [{"path": "d.jsonl"}],
+        [{"kind": "exact_dedup", "field": "prompt"}],
+        run={"output": "p"},
+    )
     curate.run(str(prompt))
     ledger = pl.read_parquet(tmp_path / "p" / "ledger.parquet")
     assert ledger["reason"].to_list() == [None, "duplicate", "duplicate", None, None]
@@ -132,30 +152,60 @@ def test_exact_dedup_prompt_field_and_canonical_text(tmp_path: Path) -> None:
 
 
 def test_output_formats(tmp_path: Path) -> None:
-    rows = [{"messages": [
-        {"role": "system", "content": "Be kind."},
-        {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"},
-        {"role": "user", "content": "Bye"}, {"role": "assistant", "content": "Goodbye"},
-    ], "topic": "greeting"}]
+    rows = [
+        {
+            "messages": [
+                {"role": "system", "content": "Be kind."},
+                {"role": "user", "content": "Hi"},
+                {"role": "assistant", "content": "Hello"},
+                {"role": "user", "content": "Bye"},
+                {"role": "assistant", "content": "Goodbye"},
+            ],
+            "topic": "greeting",
+        }
+    ]
     write_jsonl(tmp_path / "d.jsonl", rows)
     for fmt in ("messages", "sharegpt", "alpaca"):
-        path = write_pipeline(tmp_path, [{"path": "d.jsonl"}], run={"output": fmt}, extra=f'\n[output]\nformat = "{fmt}"\n')
+        path = write_pipeline(
+            tmp_path,
+            [{"path": "d.jsonl"}],
+            run={"output": fmt},
+            extra=f'\n[output]\nformat = "{fmt}"\n',
+        )
         curate.run(str(path))
         (line,) = read_jsonl(tmp_path / fmt / "curated.jsonl")
         assert json.loads(line["meta"]) == {"topic": "greeting"}
         if fmt == "messages":
-            assert [m["role"] for m in line["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+            assert [m["role"] for m in line["messages"]] == [
+                "system",
+                "user",
+                "assistant",
+                "user",
+                "assistant",
+            ]
         elif fmt == "sharegpt":
-            assert [t["from"] for t in line["conversations"]] == ["system", "human", "gpt", "human", "gpt"]
+            assert [t["from"] for t in line["conversations"]] == [
+                "system",
+                "human",
+                "gpt",
+                "human",
+                "gpt",
+            ]
         else:
-            assert (line["instruction"], line["output"], line["system"]) == ("Bye", "Goodbye", "Be kind.")
+            assert (line["instruction"], line["output"], line["system"]) == (
+                "Bye",
+                "Goodbye",
+                "Be kind.",
+            )
             assert line["history"] == [["Hi", "Hello"]]
 
 
 def test_all_bad_rows_and_empty_files_warn_but_do_not_fail(tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_text("{nope\n")
     (tmp_path / "empty.jsonl").write_text("")
-    path = write_pipeline(tmp_path, [{"path": "bad.jsonl"}, {"path": "empty.jsonl"}], [{"kind": "exact_dedup"}])
+    path = write_pipeline(
+        tmp_path, [{"path": "bad.jsonl"}, {"path": "empty.jsonl"}], [{"kind": "exact_dedup"}]
+    )
     summary = curate.run(str(path))
     assert summary["input_rows"] == 1 and summary["kept"] == 0
     assert any("every row is bad" in w for w in summary["warnings"])
@@ -173,7 +223,12 @@ def test_limit_reads_first_rows_of_each_file(tmp_path: Path) -> None:
 def test_review_overrides_keep_and_drop(tmp_path: Path) -> None:
     write_jsonl(
         tmp_path / "d.jsonl",
-        [chat("What is 2+2?", "4"), chat("what is 2+2?", "4"), chat("Name a colour.", "Blue."), chat("Hi", "Hello")],
+        [
+            chat("What is 2+2?", "4"),
+            chat("what is 2+2?", "4"),
+            chat("Name a colour.", "Blue."),
+            chat("Hi", "Hello"),
+        ],
     )
     stages = [{"kind": "exact_dedup"}]
     path = write_pipeline(tmp_path, [{"path": "d.jsonl"}], stages, run={"output": "first"})
@@ -181,12 +236,21 @@ def test_review_overrides_keep_and_drop(tmp_path: Path) -> None:
     ledger = pl.read_parquet(tmp_path / "first" / "ledger.parquet")
     ids = ledger["id"].to_list()
     marks = [
-        {"source": "d.jsonl", "row": 1, "id": ids[1], "decision": "keep", "note": "phrasing differs"},
+        {
+            "source": "d.jsonl",
+            "row": 1,
+            "id": ids[1],
+            "decision": "keep",
+            "note": "phrasing differs",
+        },
         {"source": "d.jsonl", "row": 3, "id": ids[3], "decision": "drop", "note": "too thin"},
     ]
     write_jsonl(tmp_path / "overrides.jsonl", marks)
     path = write_pipeline(
-        tmp_path, [{"path": "d.jsonl"}], stages, run={"output": "second"},
+        tmp_path,
+        [{"path": "d.jsonl"}],
+        stages,
+        run={"output": "second"},
         extra='\n[[overrides]]\npath = "overrides.jsonl"\n',
     )
     summary = curate.run(str(path))
@@ -203,11 +267,18 @@ def test_review_overrides_keep_and_drop(tmp_path: Path) -> None:
 
 def test_override_for_a_changed_row_is_refused(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "d.jsonl", [chat("What is 2+2?", "4")])
-    write_jsonl(tmp_path / "o.jsonl", [{"source": "d.jsonl", "row": 0, "id": "0000000000000000", "decision": "drop", "note": ""}])
-    path = write_pipeline(tmp_path, [{"path": "d.jsonl"}], extra='\n[[overrides]]\npath = "o.jsonl"\n')
-    with pytest.raises(InputError, match="o.jsonl"):
+    write_jsonl(
+        tmp_path / "o.jsonl",
+        [{"source": "d.jsonl", "row": 0, "id": "0000000000000000", "decision": "drop", "note": ""}],
+    )
+    path = write_pipeline(
+        tmp_path, [{"path": "d.jsonl"}], extra='\n[[overrides]]\npath = "o.jsonl"\n'
+    )
+    with pytest.raises(InputError, match=r"o\.jsonl"):
         curate.run(str(path))
-    missing = write_pipeline(tmp_path, [{"path": "d.jsonl"}], extra='\n[[overrides]]\npath = "nope.jsonl"\n')
+    missing = write_pipeline(
+        tmp_path, [{"path": "d.jsonl"}], extra='\n[[overrides]]\npath = "nope.jsonl"\n'
+    )
     from curate.errors import ConfigError
 
     with pytest.raises(ConfigError, match=r"overrides\[0\]\.path: no such file"):

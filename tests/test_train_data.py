@@ -189,3 +189,10 @@ def test_pack_fills_bins_once_each() -> None:
     assert all(lengths[b].sum() <= 512 for b in bins)
     assert len(bins) <= int(np.ceil(lengths.sum() / 512)) * 1.05 + 1  # close to the bound
     assert bins == pack(lengths, 512)
+
+
+def test_template_support_is_probed(tok_dir: str) -> None:
+    from curate.train.data import TemplateSupport
+
+    assert TemplateSupport.probe(_tokenizer(tok_dir)) == TemplateSupport(False, False, False)
+    assert TemplateSupport.probe(_tokenizer(tok_dir, RICH_TEMPLATE)) == TemplateSupport(True, True, True)

@@ -46,12 +46,16 @@ def as_jsonl(tmp_path: Path, shared_path: str) -> Path:
         ("llama-factory/glaive_toolcall_en_demo.json", 0.0),  # tools: reference path
     ],
 )
-def test_vectorised_equals_reference_on_real_data(tmp_path: Path, path: str, min_fast: float) -> None:
+def test_vectorised_equals_reference_on_real_data(
+    tmp_path: Path, path: str, min_fast: float
+) -> None:
     jsonl = as_jsonl(tmp_path, path)
     fast, slow = both_paths(jsonl)
     assert_frame_equal(fast, slow)
     lines = [line for line in jsonl.read_bytes().split(b"\n") if line.strip()]
-    records, rest = vectorised_records(lines, list(range(len(lines))), _format(path), "x", None, FieldNames())
+    records, rest = vectorised_records(
+        lines, list(range(len(lines))), _format(path), "x", None, FieldNames()
+    )
     taken = 0 if records is None else records.height
     assert taken + len(rest) == len(lines)
     assert taken >= min_fast * len(lines)
@@ -67,17 +71,50 @@ def test_vectorised_equals_reference_on_messages_files() -> None:
 
 
 ODD_ROWS = [
-    {"messages": [{"role": "user", "content": "Name a café"}, {"role": "assistant", "content": "Cafe\u0301 Central"}]},
+    {
+        "messages": [
+            {"role": "user", "content": "Name a café"},
+            {"role": "assistant", "content": "Cafe\u0301 Central"},
+        ]
+    },
     {"messages": [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": 4}]},
-    {"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": [{"type": "text", "text": "y"}]}]},
-    {"messages": [{"role": "User ", "content": "hi"}, {"role": "ASSISTANT", "content": "hello"}], "tag": "a"},
+    {
+        "messages": [
+            {"role": "user", "content": "x"},
+            {"role": "assistant", "content": [{"type": "text", "text": "y"}]},
+        ]
+    },
+    {
+        "messages": [{"role": "User ", "content": "hi"}, {"role": "ASSISTANT", "content": "hello"}],
+        "tag": "a",
+    },
     {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  "}]},
     {"messages": [{"role": "assistant", "content": "first"}, {"role": "user", "content": "then"}]},
     {"messages": [{"role": "user", "content": "q"}, {"role": "wizard", "content": "a"}]},
-    {"messages": [{"role": "user", "content": "q\u0000\u001f\u007f\u2028\"\\/"}, {"role": "assistant", "content": "ok 😀"}], "n": 7},
-    {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "tag": None},
-    {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "flag": True, "license": "MIT"},
-    {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "tag": 5},
+    {
+        "messages": [
+            {"role": "user", "content": 'q\u0000\u001f\u007f\u2028"\\/'},
+            {"role": "assistant", "content": "ok 😀"},
+        ],
+        "n": 7,
+    },
+    {
+        "messages": [
+            {"role": "system", "content": "s"},
+            {"role": "user", "content": "q"},
+            {"role": "assistant", "content": "a"},
+        ],
+        "tag": None,
+    },
+    {
+        "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}],
+        "flag": True,
+        "license": "MIT",
+    },
+    {
+        "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}],
+        "tag": 5,
+    },
     {"messages": None},
 ]
 

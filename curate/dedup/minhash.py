@@ -130,8 +130,26 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray
     n = len(signatures)
     if n < 2:
         return np.zeros((0, 2), np.int64)
-    keys = np.empty((bands, n), np.uint64)
-    _band_keys(signatures, rows, keys)
+    return bucket_pairs(band_keys(signatures, bands, rows))
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(bands, n) uint64: each row's bucket key in each band (a hash of its band values)."""
+    keys = np.empty((bands, len(signatures)), np.uint64)
+    _band_keys(np.ascontiguousarray(signatures), rows, keys)
+    return keys
+
+
+def bucket_pairs(keys: np.ndarray) -> np.ndarray:
+    """(pairs, 2) int64 row pairs i < j with equal keys in some band, sorted, unique.
+
+    Rows are positions in `keys[band]`; within a bucket they pair in position order, and
+    a bucket of more than MAX_BUCKET rows gives a star and a chain (see MAX_BUCKET).
+    """
+    n = keys.shape[1]
+    if n < 2:
+        return np.zeros((0, 2), np.int64)
+    bands = keys.shape[0]
     order = np.argsort(keys, axis=1, kind="stable")
     counts = np.zeros(bands, np.int64)
     _bucket_pairs(keys, order, counts, np.zeros((0, 2), np.int64), count_only=True)

@@ -252,7 +252,7 @@ def shingle_hash(tokens: list[str]) -> int:
 
 
 def strip_template_lines(
-    texts: pl.Series, frac: float, min_rows: int
+    texts: pl.Series, frac: float, min_rows: int, frequent: pl.Series | None = None
 ) -> tuple[pl.Series, dict[str, int]]:
     """Drop lines that occur in more than max(frac * rows, min_rows) rows.
 
@@ -261,26 +261,53 @@ def strip_template_lines(
     Returns the texts and counts: `lines` (distinct template lines), `limit` (the row
     count a line must exceed), `stripped` (line occurrences removed), `rows` (rows
     changed), `whole` (rows made only of template lines, kept as they were).
+    `frequent`: the template line keys when they were counted elsewhere (a distributed
+    engine counts `line_keys` over all partitions and strips each one).
     """
     limit = max(frac * len(texts), float(min_rows))
-    lines = (
+    lines = line_keys(texts)
+    if frequent is None:
+        frequent = frequent_lines(lines, limit)
+    stats = {"lines": frequent.len(), "limit": int(limit), "stripped": 0, "rows": 0, "whole": 0}
+    if not frequent.len():
+        return texts, stats
+    stripped, per_row = strip_lines(texts, lines, frequent)
+    stats.update({k: int(per_row[k].sum()) for k in ("stripped", "rows", "whole")})
+    return stripped, stats
+
+
+def line_keys(texts: pl.Series) -> pl.DataFrame:
+    """Every line of every text (`_row`, `line`) with its normalised `key`."""
+    return (
         pl.DataFrame({"text": texts.fill_null("")})
         .with_row_index("_row")
         .select("_row", line=pl.col("text").str.split("\n"))
         .explode("line")
         .with_columns(key=normalized(pl.col("line")))
     )
-    frequent = (
-        lines.filter(pl.col("key") != "")
-        .unique(["_row", "key"])
-        .group_by("key")
-        .len()
-        .filter(pl.col("len") > limit)
+
+
+def row_line_keys(lines: pl.DataFrame) -> pl.DataFrame:
+    """Each row's distinct non-blank line keys: what template-line counting counts."""
+    return lines.filter(pl.col("key") != "").unique(["_row", "key"])
+
+
+def frequent_lines(lines: pl.DataFrame, limit: float) -> pl.Series:
+    """Keys of the lines found in more than `limit` rows."""
+    return (
+        row_line_keys(lines).group_by("key").len().filter(pl.col("len") > limit)["key"]
     )
-    stats = {"lines": frequent.height, "limit": int(limit), "stripped": 0, "rows": 0, "whole": 0}
-    if not frequent.height:
-        return texts, stats
-    marked = lines.with_columns(template=pl.col("key").is_in(frequent["key"].implode()))
+
+
+def strip_lines(
+    texts: pl.Series, lines: pl.DataFrame, frequent: pl.Series
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Texts without their `frequent` lines, and per row: `stripped` (lines removed),
+    `rows` (changed: 0/1) and `whole` (only template lines, kept as it was: 0/1)."""
+    if not frequent.len():
+        zeros = pl.Series(np.zeros(len(texts), np.int64))
+        return texts, pl.DataFrame({"stripped": zeros, "rows": zeros, "whole": zeros})
+    marked = lines.with_columns(template=pl.col("key").is_in(frequent.implode()))
     kept = marked.group_by("_row", maintain_order=True).agg(
         text=pl.col("line").filter(~pl.col("template")).str.join("\n"),
         removed=pl.col("template").sum(),
@@ -289,8 +316,10 @@ def strip_template_lines(
     stripped = kept.select(
         pl.when(pl.col("content")).then(pl.col("text")).otherwise(pl.lit(texts.fill_null("")))
     ).to_series()
-    changed = kept["content"] & (kept["removed"] > 0)
-    stats["stripped"] = int(kept.filter(changed)["removed"].sum())
-    stats["rows"] = int(changed.sum())
-    stats["whole"] = int((~kept["content"] & (kept["removed"] > 0)).sum())
-    return stripped.rename(texts.name), stats
+    changed = pl.col("content") & (pl.col("removed") > 0)
+    per_row = kept.select(
+        stripped=pl.when(changed).then(pl.col("removed")).otherwise(0).cast(pl.Int64),
+        rows=changed.cast(pl.Int64),
+        whole=(~pl.col("content") & (pl.col("removed") > 0)).cast(pl.Int64),
+    )
+    return stripped.rename(texts.name), per_row

@@ -136,19 +136,25 @@ def from_prompt_response(obj: dict[str, Any], fields: FieldNames) -> Parsed:
     return messages, None, {fields.prompt, response_key, fields.system}
 
 
-def from_sharegpt(obj: dict[str, Any], fields: FieldNames) -> Parsed:
-    turns = obj.get("conversations")
+def _turn_list(obj: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The list of turn objects under `key`, or the bad-row reason why it is not one."""
+    turns = obj.get(key)
     if turns is None:
-        raise BadRow("missing_field:conversations")
+        raise BadRow(f"missing_field:{key}")
     if not isinstance(turns, list):
-        raise BadRow("bad_field:conversations", "conversations must be a list")
+        raise BadRow(f"bad_field:{key}", f"{key} must be a list")
+    if not all(isinstance(turn, dict) for turn in turns):
+        raise BadRow(f"bad_field:{key}", "a turn is not an object")
+    return turns
+
+
+def from_sharegpt(obj: dict[str, Any], fields: FieldNames) -> Parsed:
+    turns = _turn_list(obj, "conversations")
     messages: list[Message] = []
     system = obj.get("system")
     if isinstance(system, str) and system.strip():
         messages.append(message("system", system))
     for turn in turns:
-        if not isinstance(turn, dict):
-            raise BadRow("bad_field:conversations", "a turn is not an object")
         speaker = turn.get("from", turn.get("role"))
         value = turn.get("value", turn.get("content"))
         if speaker is None:
@@ -166,15 +172,8 @@ def from_sharegpt(obj: dict[str, Any], fields: FieldNames) -> Parsed:
 
 
 def from_messages(obj: dict[str, Any], fields: FieldNames) -> Parsed:
-    turns = obj.get("messages")
-    if turns is None:
-        raise BadRow("missing_field:messages")
-    if not isinstance(turns, list):
-        raise BadRow("bad_field:messages", "messages must be a list")
     messages: list[Message] = []
-    for turn in turns:
-        if not isinstance(turn, dict):
-            raise BadRow("bad_field:messages", "a turn is not an object")
+    for turn in _turn_list(obj, "messages"):
         if "role" not in turn:
             raise BadRow("missing_field:role")
         role = MESSAGE_ROLES.get(str(turn["role"]).strip().lower())

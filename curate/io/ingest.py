@@ -84,7 +84,11 @@ def _map_batch(
     if vectorised and _is_jsonl(src):  # lines not parsed yet: try the vectorised path
         fast, rest = vectorised_records(
             [r.raw for r in raws],  # type: ignore[misc]
-            [r.row for r in raws], batch[0][1], src.source, src.license, src.fields,
+            [r.row for r in raws],
+            batch[0][1],
+            src.source,
+            src.license,
+            src.fields,
         )
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []
@@ -112,9 +116,7 @@ def read_records(src: SourceFile | str | Path, **options: Any) -> Batch:
     batches = list(read_source(src))
     if not batches:
         return Batch(records_frame([]), pl.DataFrame(schema=BAD_SCHEMA))
-    return Batch(
-        pl.concat([b.records for b in batches]), pl.concat([b.bad for b in batches])
-    )
+    return Batch(pl.concat([b.records for b in batches]), pl.concat([b.bad for b in batches]))
 
 
 def _is_jsonl(src: SourceFile) -> bool:
@@ -166,7 +168,9 @@ def _to_record(src: SourceFile, raw: RawRow, fmt: str | None) -> dict[str, Any]:
         "messages": messages,
         "tools": tools,
         # sorted and compact, as the vectorised path writes it
-        "meta": json.dumps(meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str),
+        "meta": json.dumps(
+            meta, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str
+        ),
         "license": license_ if isinstance(license_, str) else src.license,
     }
 

@@ -54,12 +54,14 @@ def file_type(path: Path) -> str:
     ext = suffixes[-1].lstrip(".") if suffixes else ""
     ext = {"ndjson": "jsonl", "pq": "parquet", "tsv": "csv"}.get(ext, ext)
     if ext not in FILE_TYPES:
-        raise ValueError(f"{path}: unsupported file type {ext or '(none)'!r}; use {', '.join(FILE_TYPES)}")
+        raise ValueError(
+            f"{path}: unsupported file type {ext or '(none)'!r}; use {', '.join(FILE_TYPES)}"
+        )
     return ext
 
 
 def open_binary(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")  # noqa: SIM115
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
 
 
 def read_raw(path: Path) -> Iterator[RawRow]:
@@ -143,11 +145,15 @@ def _csv(path: Path) -> Iterator[RawRow]:
                 yield RawRow(row, row + 1, raw=raw, error=_parse_error(raw, ValueError()))
             elif len(cells) != len(header):
                 yield RawRow(
-                    row, row + 1, raw=joined.encode(),
+                    row,
+                    row + 1,
+                    raw=joined.encode(),
                     error=BadRow("bad_csv_row", f"{len(cells)} cells, header has {len(header)}"),
                 )
             else:
-                yield RawRow(row, row + 1, {k: _csv_cell(v) for k, v in zip(header, cells, strict=True)})
+                yield RawRow(
+                    row, row + 1, {k: _csv_cell(v) for k, v in zip(header, cells, strict=True)}
+                )
 
 
 def _has_surrogates(text: str) -> bool:

@@ -29,7 +29,11 @@ META_TYPES = (pl.String, pl.Int64, pl.Boolean)
 
 
 def vectorised_records(
-    lines: list[bytes], rows: list[int], fmt: str | None, source: str, license_: str | None,
+    lines: list[bytes],
+    rows: list[int],
+    fmt: str | None,
+    source: str,
+    license_: str | None,
     fields: FieldNames,
 ) -> tuple[pl.DataFrame | None, list[int]]:
     """Records for the clean lines, and the positions of the lines left to the reference path."""
@@ -57,9 +61,7 @@ def vectorised_records(
         if frame.schema[column] == pl.String:
             clean = clean & ~pl.col(column).str.contains(COERCED)
     license_col = pl.col("license") if "license" in frame.columns else pl.lit(None, pl.String)
-    meta = (
-        pl.struct(meta_columns).struct.json_encode() if meta_columns else pl.lit("{}")
-    )
+    meta = pl.struct(meta_columns).struct.json_encode() if meta_columns else pl.lit("{}")
     out = frame.with_columns(_row=pl.Series(rows, dtype=pl.Int64)).select(
         pl.col("_row").alias("row"),
         messages.alias("messages"),
@@ -127,7 +129,11 @@ def _sharegpt(frame: pl.DataFrame, fields: FieldNames):
     if not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
         return None
     inner = {f.name: f.dtype for f in dtype.inner.fields}
-    if inner != {"from": pl.String, "value": pl.String} or "system" in frame.columns or "tools" in frame.columns:
+    if (
+        inner != {"from": pl.String, "value": pl.String}
+        or "system" in frame.columns
+        or "tools" in frame.columns
+    ):
         return None
     turn = pl.element().struct
     speaker = turn.field("from").str.strip_chars().str.to_lowercase()
@@ -135,9 +141,11 @@ def _sharegpt(frame: pl.DataFrame, fields: FieldNames):
     messages = pl.col("conversations").list.eval(
         _turn(speaker.replace_strict(mapping, default=None), turn.field("value").fill_null(""))
     )
-    known = pl.col("conversations").list.eval(
-        speaker.is_in(list(mapping)) & turn.field("value").is_not_null()
-    ).list.all()
+    known = (
+        pl.col("conversations")
+        .list.eval(speaker.is_in(list(mapping)) & turn.field("value").is_not_null())
+        .list.all()
+    )
     return messages, {"conversations"}, known & pl.col("conversations").is_not_null()
 
 
@@ -150,8 +158,15 @@ def _messages(frame: pl.DataFrame, fields: FieldNames):
         return None
     turn = pl.element().struct
     role = turn.field("role").str.strip_chars().str.to_lowercase()
-    mapping = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant",
-               "tool": "tool", "function": "tool", "ipython": "tool"}
+    mapping = {
+        "system": "system",
+        "developer": "system",
+        "user": "user",
+        "assistant": "assistant",
+        "tool": "tool",
+        "function": "tool",
+        "ipython": "tool",
+    }
     messages = pl.col("messages").list.eval(
         _turn(role.replace_strict(mapping, default=None), turn.field("content").fill_null(""))
     )

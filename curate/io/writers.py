@@ -117,4 +117,3 @@ def _alpaca(messages: list[dict[str, Any]]) -> dict[str, Any]:
     if len(pairs) > 1:
         row["history"] = pairs[:-1]
     return row
-

@@ -67,7 +67,9 @@ class Context:
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
-    def track(self, items: Iterable[T], total: int | None = None, description: str = "") -> Iterator[T]:
+    def track(
+        self, items: Iterable[T], total: int | None = None, description: str = ""
+    ) -> Iterator[T]:
         """Iterate with a progress bar when the runner shows one."""
         yield from (self.progress(items, total, description) if self.progress else items)
 

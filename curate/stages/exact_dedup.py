@@ -36,8 +36,10 @@ class ExactDedup(Stage):
         )
         keeper_id = frame["id"].gather(keeper["keeper_pos"])
         where = pl.concat_str(
-            pl.lit("same text as "), frame["source"].gather(keeper["keeper_pos"]),
-            pl.lit(":"), frame["row"].gather(keeper["keeper_pos"]).cast(pl.String),
+            pl.lit("same text as "),
+            frame["source"].gather(keeper["keeper_pos"]),
+            pl.lit(":"),
+            frame["row"].gather(keeper["keeper_pos"]).cast(pl.String),
         )
         return frame.drop("_exact_text").with_columns(
             pl.when(keeper["duplicate"]).then(pl.lit("duplicate")).alias(REASON),

@@ -112,14 +112,18 @@ class NearDedup(Stage):
         cfg = self.config
         texts = frame.select(field_text(cfg.field)).to_series()
         texts, stats = strip_template_lines(texts, cfg.template_line_frac, cfg.template_line_min)
+        self.warn_template_lines(stats, ctx)
+        signatures = cached_signatures(texts, self.hasher, self.spec, ctx.cache)
+        return frame.with_columns(texts.alias(TEXT), pl.Series(SIGNATURE, signatures))
+
+    def warn_template_lines(self, stats: dict[str, int], ctx: Context) -> None:
+        """Say how many template lines were stripped (`strip_template_lines` stats)."""
         if stats["lines"]:
             ctx.warn(
                 f"{self.name}: {stats['lines']} template lines (each in more than "
                 f"{stats['limit']} rows) stripped from {stats['rows']} rows before shingling; "
                 f"{stats['whole']} rows made only of such lines kept their text"
             )
-        signatures = cached_signatures(texts, self.hasher, self.spec, ctx.cache)
-        return frame.with_columns(texts.alias(TEXT), pl.Series(SIGNATURE, signatures))
 
     def decide(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         cfg = self.config

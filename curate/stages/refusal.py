@@ -151,10 +151,12 @@ def _any(patterns: list[str]) -> str:
     return "(?i)(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
 
 
-REFUSAL = _any(_EN + _ES + _FR + _DE + _ZH)
-DISCLAIMER = _any(
+REFUSAL_PARTS = _EN + _ES + _FR + _DE + _ZH
+DISCLAIMER_PARTS = (
     _EN_DISCLAIMER + _ES_DISCLAIMER + _FR_DISCLAIMER + _DE_DISCLAIMER + _ZH_DISCLAIMER
 )
+REFUSAL = _any(REFUSAL_PARTS)
+DISCLAIMER = _any(DISCLAIMER_PARTS)
 PIVOT = _any([_EN_PIVOT, _OTHER_PIVOT])
 # A sentence: the refusal clause and its sentence, for the detail and the strong check.
 SENTENCE = r"[^.!?。！？\n]*"
@@ -213,16 +215,7 @@ class Refusal(Stage):
     def decide(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         cfg = self.config
         tier = pl.col("refusal_tier")
-        n = frame.height
-        if n:
-            hard = int((frame["refusal_tier"] == "hard").sum())
-            soft = int((frame["refusal_tier"] == "soft").sum())
-            rate = (hard + soft) / n
-            if rate > cfg.warn_rate:
-                ctx.warn(
-                    f"{self.name}: {rate:.1%} of {n} rows are refusals (hard {hard}, soft {soft}),"
-                    f" above warn_rate {cfg.warn_rate:.0%}"
-                )
+        self.warn_rate(frame["refusal_tier"], ctx)
         drops = [] if cfg.action == "tag" else ["hard", "soft"] if cfg.drop_soft else ["hard"]
         dropped = tier.is_in(drops)
         detail = pl.concat_str(tier, pl.lit(': "'), pl.col("refusal_span"), pl.lit('"'))
@@ -238,13 +231,34 @@ class Refusal(Stage):
             tags.alias(ADD_TAGS),
         ).drop("refusal_span")
 
+    def warn_rate(self, tiers: pl.Series, ctx: Context) -> None:
+        """Warn when refusals (any tier) exceed `warn_rate` of `tiers` (all rows judged)."""
+        n = tiers.len()
+        if n:
+            hard = int((tiers == "hard").sum())
+            soft = int((tiers == "soft").sum())
+            rate = (hard + soft) / n
+            if rate > self.config.warn_rate:
+                ctx.warn(
+                    f"{self.name}: {rate:.1%} of {n} rows are refusals (hard {hard}, soft {soft}),"
+                    f" above warn_rate {self.config.warn_rate:.0%}"
+                )
+
+
+def _contains_any(text: pl.Expr, parts: list[str]) -> pl.Expr:
+    """`text.str.contains(_any(parts))`, one regex per part: the same rows match, and
+    small regexes stay on the fast engines (the alternation falls back to a slow one on
+    non-ASCII text, ~10x the time)."""
+    return pl.any_horizontal(text.str.contains(f"(?i)(?:{p})") for p in parts)
+
 
 def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
     """`refusal_tier` (none/soft/hard), `refusal` (0/0.5/1) and `refusal_span` per row.
 
-    Each assistant turn is judged on its own; a row takes its worst turn.
+    Each assistant turn is judged on its own; a row takes its worst turn. Every turn is
+    screened (does a refusal or disclaimer clause occur in its head?); the spans, the
+    prompt and the text after the clause are read for the few turns that pass.
     """
-    voiced = frame.select(field_text("prompt").str.contains(VOICED_PROMPT).alias("voiced"))
     turns = (
         frame.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
@@ -255,7 +269,6 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
                 .struct.field("content")
             )
             .alias("turn"),
-            voiced["voiced"],
         )
         .explode("turn")
         .with_columns(pl.col("turn").fill_null(""))
@@ -265,27 +278,22 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
         .str.replace_all(NOT_REFUSAL, " ")
         .str.replace(r"^[\s*#_>\-]+", "")
     )
-    judged = turns.select(
-        "_row",
-        prose.alias("prose"),
-        pl.col("voiced"),
-    ).with_columns(
+    turns = turns.select("_row", prose.alias("prose")).filter(
+        _contains_any(pl.col("prose").str.slice(0, cfg.anchor_chars), REFUSAL_PARTS)
+        | _contains_any(pl.col("prose").str.slice(0, DISCLAIMER_CHARS), DISCLAIMER_PARTS)
+    )
+    voiced = frame[turns["_row"]].select(field_text("prompt").str.contains(VOICED_PROMPT))
+    judged = turns.with_columns(voiced.to_series().alias("voiced")).with_columns(
         sentence=pl.col("prose")
         .str.slice(0, cfg.anchor_chars)
         .str.extract(f"({SENTENCE}(?:{REFUSAL}){SENTENCE})", 1),
         disclaimer=pl.col("prose")
         .str.slice(0, DISCLAIMER_CHARS)
         .str.extract(f"({SENTENCE}(?:{DISCLAIMER}){SENTENCE})", 1),
-    )
-    # the text after the refusal clause, for the few turns that have one (a regex over the
-    # whole turn is the costliest step, so it runs on those rows only)
-    found = judged["sentence"].is_not_null().arg_true()
-    after = judged[found].select(pl.col("prose").str.extract(f"(?s)(?:{REFUSAL})(.*)", 1))
-    judged = judged.with_columns(
-        pl.Series("after", [None] * judged.height, dtype=pl.String).scatter(
-            found, after.to_series()
-        )
-    )
+        # the text after the (first) refusal clause: what `(?s)(?:REFUSAL)(.*)` would
+        # capture, but without a capture group the regex runs ~10x faster
+        after=pl.col("prose").str.replace(f"(?s)^.*?(?:{REFUSAL})", ""),
+    ).with_columns(pl.when(pl.col("sentence").is_not_null()).then(pl.col("after")).alias("after"))
     head = pl.col("prose").str.slice(0, cfg.anchor_chars)
     refuses = pl.col("sentence").is_not_null() & (~pl.col("voiced") | head.str.contains(STRONG))
     # real help after the refusal: a pivot ("However, here are ...") and enough text after
@@ -305,6 +313,7 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
         .otherwise(pl.lit(0, pl.Int8)),
         span=pl.when(refuses).then(pl.col("sentence")).otherwise(pl.col("disclaimer")),
     )
+    # unscreened turns are tier 0 without a span, so they cannot be a row's worst turn
     worst = (
         judged.sort(["_row", "tier"], descending=[False, True], maintain_order=True)
         .group_by("_row", maintain_order=True)

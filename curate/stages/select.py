@@ -217,7 +217,8 @@ def conversation_tokens(frame: pl.DataFrame, tokenizer: str | None, ctx: Context
     """Conversation tokens, counted as the quality stage's `too_long` rule counts them."""
     from curate.stages.quality import QualityConfig, _tokens
 
-    return _tokens(frame, QualityConfig(tokenizer=tokenizer), ctx).cast(pl.Int64)
+    text = frame.select(field_text("conversation")).to_series()
+    return _tokens(text, QualityConfig(tokenizer=tokenizer), ctx).cast(pl.Int64)
 
 
 # --- the selection algorithms, on numpy arrays -----------------------------------------

@@ -12,8 +12,8 @@ the assistant header, padding) is -100.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,7 +38,7 @@ class DataError(CurateError):
     """Training data that cannot be trained as configured (preflight)."""
 
 
-def read_conversations(path: str | Path) -> pl.DataFrame:
+def read_conversations(path: str | Path, warn: Callable[[str], None] | None = None) -> pl.DataFrame:
     """Canonical records of a training file in any input format (curated.jsonl included)."""
     from curate.io.ingest import read_records
 
@@ -46,10 +46,12 @@ def read_conversations(path: str | Path) -> pl.DataFrame:
     if not path.is_file():
         raise DataError(f"{path}: no such training file")
     batch = read_records(path)
+    reasons = Counter(batch.bad["reason"].to_list()) if batch.bad.height else Counter()
+    why = ", ".join(f"{r}: {n}" for r, n in reasons.most_common())
     if batch.records.height == 0:
-        reasons = Counter(batch.bad["reason"].to_list()) if batch.bad.height else {}
-        why = f" ({', '.join(f'{r}: {n}' for r, n in reasons.items())})" if reasons else ""
-        raise DataError(f"{path}: no trainable conversation{why}")
+        raise DataError(f"{path}: no trainable conversation" + (f" ({why})" if why else ""))
+    if reasons and warn is not None:
+        warn(f"{path}: {batch.bad.height} rows are not conversations and are skipped ({why})")
     return batch.records
 
 
@@ -65,11 +67,31 @@ class TemplateSupport:
     tools: bool
 
     @classmethod
-    def of(cls, template: str) -> TemplateSupport:
+    def probe(cls, tokenizer: PreTrainedTokenizerBase) -> TemplateSupport:
+        """Render a tiny conversation with a marker in each field and see what comes out."""
+        mark = "zq7probe"
+        function = {
+            "name": mark,
+            "description": "",
+            "parameters": {"type": "object", "properties": {}},
+        }
+
+        def shows(extra: dict[str, Any], tools: list[Any] | None = None) -> bool:
+            chat = [
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "content": "ok", **extra},
+            ]
+            try:
+                return mark in tokenizer.apply_chat_template(chat, tools=tools, tokenize=False)
+            except Exception:  # a template that rejects the field does not render it
+                return False
+
         return cls(
-            reasoning=bool(re.search(r"reasoning|thinking", template)),
-            tool_calls="tool_calls" in template,
-            tools=bool(re.search(r"\btools\b", template)),
+            reasoning=shows({"reasoning_content": mark, "thinking": mark}),
+            tool_calls=shows(
+                {"tool_calls": [{"type": "function", "function": {"name": mark, "arguments": {}}}]}
+            ),
+            tools=shows({}, tools=[{"type": "function", "function": function}]),
         )
 
 
@@ -223,7 +245,7 @@ def tokenize_conversations(
     batch_rows: int = 512,
 ) -> Prepared:
     """Render, tokenise and label every row; rows that cannot be trained go to `dropped`."""
-    support = TemplateSupport.of(tokenizer.chat_template or "")
+    support = TemplateSupport.probe(tokenizer)
     out = Prepared([], [], [], [])
     closed = 0  # trained spans that end on a special token (the end-of-turn marker)
     specials = tuple(t for t in tokenizer.all_special_tokens if t)

@@ -96,7 +96,9 @@ def load_model(name: str) -> PreTrainedModel:
     """An fp32 causal LM that trains and saves like any HF model (GGUF dequantised)."""
     import torch
     from transformers import AutoModelForCausalLM
+    from transformers.utils import logging
 
+    logging.disable_progress_bar()  # per-tensor bars for a 135M model are noise
     source = model_source(name)
     try:
         model = AutoModelForCausalLM.from_pretrained(

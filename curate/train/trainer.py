@@ -81,7 +81,7 @@ def train(
     if data is None:
         raise ConfigError("train: `data` (a training JSONL) is required")
 
-    frame = read_conversations(data)
+    frame = read_conversations(data, warn=lambda m: console.print(f"[yellow]warning:[/] {m}"))
     tokenizer = load_tokenizer(config.model, config.chat_template)
     prepared = tokenize_conversations(
         frame, tokenizer, max_length=config.max_length, train_on=config.train_on
@@ -92,10 +92,10 @@ def train(
     _write_dropped(paths.dropped, prepared.dropped)
     trained, masked = prepared.token_counts()
     console.print(
-        f"train: {len(prepared)} rows, {trained + masked:,} tokens: {trained:,} trained "
+        f"train: {_rows(len(prepared))}, {trained + masked:,} tokens: {trained:,} trained "
         f"({trained / max(trained + masked, 1):.1%}), {masked:,} masked"
         + (
-            f"; {len(prepared.dropped)} rows dropped ({_reasons(prepared.dropped)})"
+            f"; {_rows(len(prepared.dropped))} dropped ({_reasons(prepared.dropped)})"
             if prepared.dropped
             else ""
         )
@@ -206,3 +206,7 @@ def _write_dropped(path: Path, dropped: list[dict[str, str]]) -> None:
 
 def _reasons(dropped: list[dict[str, str]]) -> str:
     return ", ".join(f"{r}: {n}" for r, n in Counter(d["reason"] for d in dropped).items())
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
