@@ -66,9 +66,7 @@ def ending_term(fence: pl.Expr, mid_sentence: pl.Expr) -> pl.Expr:
     )
 
 
-def combine(
-    words: pl.Expr, uniqueness: pl.Expr, fence: pl.Expr, mid_sentence: pl.Expr
-) -> pl.Expr:
+def combine(words: pl.Expr, uniqueness: pl.Expr, fence: pl.Expr, mid_sentence: pl.Expr) -> pl.Expr:
     """The score from its signals, for callers that already hold them (the quality stage)."""
     score = length_term(words) * uniqueness * ending_term(fence, mid_sentence)
     return score.clip(0.0, 1.0).fill_null(0.0).alias(COLUMN)

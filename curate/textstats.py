@@ -103,7 +103,7 @@ def ngram_repetition(
 
 @nb.njit(cache=True, inline="always")
 def _is_ascii(data, start, end):  # pragma: no cover
-    for c in range(start, end):
+    for c in range(start, end):  # noqa: SIM110 (a loop numba compiles to a tight scan)
         if data[c] >= 0x80:
             return False
     return True
@@ -117,7 +117,9 @@ def _code_point(data, c):  # pragma: no cover
         return ((b & 0x1F) << 6) | (np.int64(data[c + 1]) & 0x3F)
     if b < 0xF0:
         return (
-            ((b & 0x0F) << 12) | ((np.int64(data[c + 1]) & 0x3F) << 6) | (np.int64(data[c + 2]) & 0x3F)
+            ((b & 0x0F) << 12)
+            | ((np.int64(data[c + 1]) & 0x3F) << 6)
+            | (np.int64(data[c + 2]) & 0x3F)
         )
     return (
         ((b & 0x07) << 18)
@@ -127,7 +129,7 @@ def _code_point(data, c):  # pragma: no cover
     )
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, parallel=True, nogil=True)
 def _count_units(data, offsets, classes, punctuation, out):  # pragma: no cover
     # per ASCII byte: 1 if a word character; 1 if counted as punctuation
     word_byte = (classes[:128] & WORD_CHAR).astype(np.int64)
@@ -187,7 +189,7 @@ def _hash_bytes(data, a, b):  # pragma: no cover
     return _fmix64((h ^ w) * _FNV_PRIME)
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, parallel=True, nogil=True)
 def _line_counts(data, offsets, classes, min_words, lines, distinct):  # pragma: no cover
     for r in nb.prange(len(lines)):
         start, end = offsets[r], offsets[r + 1]
@@ -258,7 +260,8 @@ def _words(data, start, end, classes, word_byte, lower_byte, word_hash, chars): 
             chars[n_words + 1] = total + length
             n_words += ends
             total += length * ends
-            h = (h ^ lower_byte[b]) * _FNV_PRIME if word else _FNV_OFFSET
+            folded = (h ^ lower_byte[b]) * _FNV_PRIME
+            h = folded if word else _FNV_OFFSET
             length = (length + 1) * word
         return n_words
     length = 0  # characters of the open word
@@ -285,12 +288,13 @@ def _words(data, start, end, classes, word_byte, lower_byte, word_hash, chars): 
     return n_words
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, parallel=True, nogil=True)
 def _ngram_repetition(data, offsets, classes, rows, sizes, top, dup):  # pragma: no cover
     word_byte = np.zeros(256, np.int64)
     word_byte[:128] = (classes[:128] & WORD_CHAR) != 0
     lower_byte = np.arange(256).astype(np.uint64)
-    lower_byte[65:91] += 32
+    for b in range(65, 91):
+        lower_byte[b] = b + 32
     for i in nb.prange(len(rows)):
         r = rows[i]
         start, end = offsets[r], offsets[r + 1]
@@ -337,16 +341,12 @@ def _ngram_repetition(data, offsets, classes, rows, sizes, top, dup):  # pragma:
                 while keys[slot] != 0 and keys[slot] != h:
                     slot = (slot + 1) & mask
                 slots[k] = slot
-                if keys[slot] == 0:
-                    keys[slot] = h
-                    counts[slot] = 1
-                    continue
-                counts[slot] += 1
-                count = counts[slot]
-                repeated += 2 if count == 2 else 1
-                covered = count * (chars[s + n] - chars[s])
-                if covered > best:
-                    best = covered
+                # branch-free: whether the n-gram is new is as good as random
+                count = np.int64(keys[slot] == h) * counts[slot] + 1
+                keys[slot] = h
+                counts[slot] = count
+                repeated += np.int64(count == 2) + np.int64(count > 1)
+                best = max(best, np.int64(count > 1) * count * (chars[s + n] - chars[s]))
             top[r, j] = best / total
             dup[r, j] = repeated / grams
             kept = 0

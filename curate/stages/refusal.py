@@ -283,17 +283,23 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
         | _contains_any(pl.col("prose").str.slice(0, DISCLAIMER_CHARS), DISCLAIMER_PARTS)
     )
     voiced = frame[turns["_row"]].select(field_text("prompt").str.contains(VOICED_PROMPT))
-    judged = turns.with_columns(voiced.to_series().alias("voiced")).with_columns(
-        sentence=pl.col("prose")
-        .str.slice(0, cfg.anchor_chars)
-        .str.extract(f"({SENTENCE}(?:{REFUSAL}){SENTENCE})", 1),
-        disclaimer=pl.col("prose")
-        .str.slice(0, DISCLAIMER_CHARS)
-        .str.extract(f"({SENTENCE}(?:{DISCLAIMER}){SENTENCE})", 1),
-        # the text after the (first) refusal clause: what `(?s)(?:REFUSAL)(.*)` would
-        # capture, but without a capture group the regex runs ~10x faster
-        after=pl.col("prose").str.replace(f"(?s)^.*?(?:{REFUSAL})", ""),
-    ).with_columns(pl.when(pl.col("sentence").is_not_null()).then(pl.col("after")).alias("after"))
+    judged = (
+        turns.with_columns(voiced.to_series().alias("voiced"))
+        .with_columns(
+            sentence=pl.col("prose")
+            .str.slice(0, cfg.anchor_chars)
+            .str.extract(f"({SENTENCE}(?:{REFUSAL}){SENTENCE})", 1),
+            disclaimer=pl.col("prose")
+            .str.slice(0, DISCLAIMER_CHARS)
+            .str.extract(f"({SENTENCE}(?:{DISCLAIMER}){SENTENCE})", 1),
+            # the text after the (first) refusal clause: what `(?s)(?:REFUSAL)(.*)` would
+            # capture, but without a capture group the regex runs ~10x faster
+            after=pl.col("prose").str.replace(f"(?s)^.*?(?:{REFUSAL})", ""),
+        )
+        .with_columns(
+            pl.when(pl.col("sentence").is_not_null()).then(pl.col("after")).alias("after")
+        )
+    )
     head = pl.col("prose").str.slice(0, cfg.anchor_chars)
     refuses = pl.col("sentence").is_not_null() & (~pl.col("voiced") | head.str.contains(STRONG))
     # real help after the refusal: a pivot ("However, here are ...") and enough text after
