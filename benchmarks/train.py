@@ -95,7 +95,7 @@ def _rows_and_model(args: argparse.Namespace):
     return name, tokenizer, prepared, messages, model, device
 
 
-def run_ours(args: argparse.Namespace, packing: bool) -> dict[str, Any]:
+def run_ours(args: argparse.Namespace, packing: bool, checkpointing: bool) -> dict[str, Any]:
     import torch
 
     from curate.train.config import TrainConfig
@@ -111,6 +111,7 @@ def run_ours(args: argparse.Namespace, packing: bool) -> dict[str, Any]:
         lr=args.lr,
         packing=packing,
         seed=0,
+        gradient_checkpointing=checkpointing,
     )
     rt = runtime(config)
     model.to(rt.device)
@@ -143,7 +144,7 @@ def run_ours(args: argparse.Namespace, packing: bool) -> dict[str, Any]:
     }
 
 
-def run_trl(args: argparse.Namespace, packing: bool) -> dict[str, Any]:
+def run_trl(args: argparse.Namespace, packing: bool, checkpointing: bool) -> dict[str, Any]:
     import torch
     from datasets import Dataset
     from transformers import TrainerCallback
@@ -158,6 +159,7 @@ def run_trl(args: argparse.Namespace, packing: bool) -> dict[str, Any]:
         assistant_only_loss=True,
         max_length=args.max_length,
         packing=packing,
+        gradient_checkpointing=checkpointing,  # TRL's default is True
         per_device_train_batch_size=args.batch_size,
         max_steps=args.steps,
         learning_rate=args.lr,
@@ -236,17 +238,19 @@ def _peak(mem: PeakRSS, device: str) -> float:
     return mem.mb
 
 
-RUNS = {
-    "ours": (run_ours, False),
-    "ours-packed": (run_ours, True),
-    "trl": (run_trl, False),
-    "trl-packed": (run_trl, True),
+RUNS = {  # name: (runner, packing, activation checkpointing)
+    "ours": (run_ours, False, False),
+    "trl": (run_trl, False, False),
+    "ours-packed": (run_ours, True, False),
+    "trl-packed": (run_trl, True, False),
+    "ours-ckpt": (run_ours, False, True),
+    "trl-default": (run_trl, False, True),  # TRL's defaults: gradient checkpointing on
 }
 
 
 def _child(name: str, args: argparse.Namespace, queue: Any) -> None:
-    fn, packing = RUNS[name]
-    queue.put(fn(args, packing))
+    fn, packing, checkpointing = RUNS[name]
+    queue.put(fn(args, packing, checkpointing))
 
 
 def main() -> None:
@@ -294,6 +298,7 @@ def main() -> None:
     ratio("ours", "trl")
     ratio("ours-packed", "trl")
     ratio("ours-packed", "trl-packed")
+    ratio("ours-ckpt", "trl-default")
     if {"ours", "trl"} <= results.keys():
         a, b = results["ours"]["initial_loss"], results["trl"]["initial_loss"]
         print(f"initial loss: ours {a:.6f} trl {b:.6f} (|diff| {abs(a - b):.2e})")

@@ -164,5 +164,15 @@ def report(
             print(path)
 
 
+def _register_training_commands() -> None:
+    from curate.train.cli import compare_command, train_command
+
+    app.command("train")(handle_errors(train_command))
+    app.command("compare")(handle_errors(compare_command))
+
+
+_register_training_commands()
+
+
 def main() -> None:
     app()

@@ -22,6 +22,7 @@ from curate.io.formats import FieldNames
 from curate.io.ingest import SourceFile
 from curate.io.readers import FILE_TYPES
 from curate.stages import STAGES
+from curate.train.config import TrainConfig
 
 
 class Strict(BaseModel):
@@ -76,6 +77,7 @@ class PipelineConfig(Strict):
     stages: list[StageConfigs] = Field(default_factory=list)  # type: ignore[valid-type]
     output: OutputConfig = Field(default_factory=OutputConfig)
     overrides: list[OverridesConfig] = Field(default_factory=list, description="review decisions")
+    train: TrainConfig | None = Field(None, description="masked-loss SFT on the curated set")
 
     @model_validator(mode="after")
     def _stages_fit_together(self) -> PipelineConfig:

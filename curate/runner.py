@@ -55,16 +55,35 @@ def run_pipeline(
     strict: bool = False,
     limit: int | None = None,
     quiet: bool = True,
+    train: bool = True,
 ) -> dict[str, Any]:
-    """Run a pipeline end to end and return its summary (also written to summary.json)."""
-    started = time.perf_counter()
+    """Run a pipeline end to end and return its summary (also written to summary.json):
+    curation, then training and the base-vs-tuned comparison when `[train]` is set."""
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
     config = pipeline.config
     if config.run.engine == "ray":  # same stages, ledger and outputs, on a Ray cluster
         from curate.engines.ray import run_on_ray
 
-        return run_on_ray(pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=quiet)
+        summary = run_on_ray(pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=quiet)
+    else:
+        summary = _curate_locally(pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=quiet)
+    if config.train is not None and train:
+        _train(pipeline, summary, quiet=quiet)
+    return summary
+
+
+def _curate_locally(
+    pipeline: Pipeline,
+    *,
+    out: str | Path | None,
+    cache: str | Path | None,
+    strict: bool,
+    limit: int | None,
+    quiet: bool,
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    config = pipeline.config
     out_dir = Path(out).resolve() if out else pipeline.output_dir
     cache_dir = Path(cache).resolve() if cache else out_dir.parent / ".cache"
     progress = Progress(enabled=not quiet)
@@ -191,6 +210,21 @@ def ingest_scores(records: pl.DataFrame) -> pl.DataFrame:
         field_text("response").str.len_chars().alias("response_chars"),
         pl.col("messages").list.len().alias("turns"),
     ).cast({"prompt_chars": pl.Float64, "response_chars": pl.Float64, "turns": pl.Float64})
+
+
+def _train(pipeline: Pipeline, summary: dict[str, Any], *, quiet: bool) -> None:
+    """Masked-loss SFT on the run's curated.jsonl; the summary and report then show it."""
+    from curate.report.build import write_report
+    from curate.train import train
+
+    out_dir = Path(summary["output_dir"])
+    if not out_dir.is_dir():  # e.g. an s3:// output of the Ray engine
+        summary["warnings"].append(f"[train] skipped: {out_dir} is not a local folder")
+        return
+    config = pipeline.config.train.resolved(pipeline.base_dir)  # type: ignore[union-attr]
+    summary["train"] = train(config, run_dir=out_dir, seed=pipeline.config.run.seed, quiet=quiet)
+    write_json(out_dir / "summary.json", {k: v for k, v in summary.items() if k != "output_dir"})
+    write_report(out_dir)
 
 
 def _diversity(

@@ -114,21 +114,20 @@ def test_onnx_backend_matches_torch_on_a_tiny_model(tiny_model, real_rows, tmp_p
     assert list((tmp_path / "models").glob("*.fp32.onnx"))
 
 
-def test_fast_backends_agree_with_torch_on_real_prompts(real_rows, tmp_path):
-    """The default model on real prompts: onnx is exact, onnx-int8 stays >= 0.98 cosine."""
-    ctx = Context(cache=Cache(tmp_path))
+def test_fast_backend_agrees_with_torch_on_real_prompts(real_rows, tmp_path):
+    """The default model on real prompts (one-word to 256-token, six sets): the onnx
+    backend gives the torch vectors on every row."""
     reference = embedding_matrix(Embed(backend="torch").annotate(real_rows, Context()))
-    for backend, floor in (("onnx", 0.9999), ("onnx-int8", 0.98)):
-        emb = embedding_matrix(Embed(backend=backend).annotate(real_rows, ctx))
-        cosine = (reference * emb).sum(axis=1)
-        assert cosine.min() >= floor, (backend, float(cosine.min()))
+    emb = embedding_matrix(Embed(backend="onnx").annotate(real_rows, Context(cache=Cache(tmp_path))))
+    cosine = (reference * emb).sum(axis=1)
+    assert cosine.min() >= 0.9999, float(cosine.min())
 
 
 def test_config_is_checked():
     with pytest.raises(ValueError, match="batch_size"):
         EmbedConfig(batch_size=0)
     with pytest.raises(ValueError, match="backend"):
-        EmbedConfig(backend="tensorrt")
+        EmbedConfig(backend="onnx-int8")
     with pytest.raises(ValueError, match="field"):
         EmbedConfig(field="title")
 

@@ -168,7 +168,7 @@ def test_seeded_and_reproducible(data):
 def test_deita_score_may_include_length_and_columns(data):
     frame, _ = data
     frame = frame.with_columns(pl.Series("ifd", np.random.default_rng(0).random(frame.height)))
-    out = Select(method="deita", budget=40, score="quality * length * ifd").apply(frame, Context())
+    out = Select(method="deita", budget=40, tau=0.99, score="quality * length * ifd").apply(frame, Context())
     assert selected(out).height == 40
     with pytest.raises(ValueError, match="nope"):
         Select(method="deita", budget=40, score="quality*nope").apply(frame, Context())

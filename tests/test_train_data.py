@@ -195,4 +195,6 @@ def test_template_support_is_probed(tok_dir: str) -> None:
     from curate.train.data import TemplateSupport
 
     assert TemplateSupport.probe(_tokenizer(tok_dir)) == TemplateSupport(False, False, False)
-    assert TemplateSupport.probe(_tokenizer(tok_dir, RICH_TEMPLATE)) == TemplateSupport(True, True, True)
+    assert TemplateSupport.probe(_tokenizer(tok_dir, RICH_TEMPLATE)) == TemplateSupport(
+        True, True, True
+    )

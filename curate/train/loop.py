@@ -144,6 +144,8 @@ def fit(
     model.to(rt.device)
     model.train()
     model.config.use_cache = False
+    if config.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     plan = batch_plan(train_rows, config, seed)
     steps = total_steps(plan, config)
     warmup = int(config.warmup * steps) if config.warmup < 1 else int(config.warmup)
@@ -157,7 +159,7 @@ def fit(
             {"params": no_decay, "weight_decay": 0.0},
         ],
         lr=config.lr,
-        fused=rt.device.type == "cuda",
+        fused=rt.device.type in ("cuda", "cpu"),  # one kernel, no per-tensor temporaries
     )
     schedule = "constant_with_warmup" if config.schedule == "constant" else config.schedule
     scheduler = get_scheduler(

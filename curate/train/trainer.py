@@ -90,6 +90,7 @@ def train(
         console.print(f"[yellow]warning:[/] {warning}")
     preflight(prepared, config.on_truncate)
     _write_dropped(paths.dropped, prepared.dropped)
+    _write_mask_preview(paths.log.parent / "mask_preview.jsonl", prepared, tokenizer)
     trained, masked = prepared.token_counts()
     console.print(
         f"train: {_rows(len(prepared))}, {trained + masked:,} tokens: {trained:,} trained "
@@ -192,6 +193,22 @@ def _save(model: Any, tokenizer: Any, out: Path) -> None:
     for file in tmp.iterdir():
         os.replace(file, out / file.name)
     tmp.rmdir()
+
+
+def _write_mask_preview(path: Path, prepared: Any, tokenizer: Any, rows: int = 4, tokens: int = 400) -> None:
+    """A few rows as (token text, trained?) pairs: the report colours what the loss sees."""
+    from curate.io.writers import write_jsonl
+    from curate.train.data import IGNORE
+
+    preview = []
+    for i in range(min(rows, len(prepared))):
+        ids = prepared.input_ids[i][:tokens].tolist()
+        labels = prepared.labels[i][:tokens]
+        pieces = [tokenizer.decode([token]) for token in ids]
+        preview.append(
+            {"id": prepared.ids[i], "tokens": [[p, bool(lab != IGNORE)] for p, lab in zip(pieces, labels, strict=True)]}
+        )
+    write_jsonl(path, preview)
 
 
 def _write_dropped(path: Path, dropped: list[dict[str, str]]) -> None:
