@@ -7,9 +7,10 @@ Python objects; each batch becomes a polars frame at once. A bad row never stops
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,27 +66,28 @@ def read_source(
     JSONL batches go through the vectorised path first; the rows it does not take (and
     every row of other file types) go through the reference mapping in `formats`.
     """
-    batch: list[tuple[RawRow, str | None]] = []
-    for item in _with_format(src, read_raw(src.path), limit):
-        batch.append(item)
-        if len(batch) >= batch_rows:
-            yield _map_batch(src, batch, strict, vectorised)
-            batch = []
-    if batch:
-        yield _map_batch(src, batch, strict, vectorised)
+    rows = read_raw(src.path)
+    if limit is not None:
+        rows = itertools.islice(rows, limit)  # record numbers run 0, 1, 2... in every reader
+    fmt = None if src.format == "auto" else src.format
+    first = True
+    while batch := list(itertools.islice(rows, batch_rows)):
+        if first and src.format == "auto":
+            fmt = _vote(batch[:DETECT_ROWS], src.fields)
+        first = False
+        yield _map_batch(src, batch, fmt, strict, vectorised)
 
 
 def _map_batch(
-    src: SourceFile, batch: list[tuple[RawRow, str | None]], strict: bool, vectorised: bool
+    src: SourceFile, raws: list[RawRow], fmt: str | None, strict: bool, vectorised: bool
 ) -> Batch:
-    raws = [raw for raw, _ in batch]
     fast: pl.DataFrame | None = None
-    rest = range(len(raws))
+    rest: Iterable[int] = range(len(raws))
     if vectorised and _is_jsonl(src):  # lines not parsed yet: try the vectorised path
         fast, rest = vectorised_records(
             [r.raw for r in raws],  # type: ignore[misc]
             [r.row for r in raws],
-            batch[0][1],
+            fmt,
             src.source,
             src.license,
             src.fields,
@@ -93,7 +95,7 @@ def _map_batch(
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []
     for i in rest:
-        raw, fmt = raws[i].parse(), batch[i][1]
+        raw = raws[i].parse()
         try:
             if raw.error is not None:
                 raise raw.error
@@ -121,28 +123,6 @@ def read_records(src: SourceFile | str | Path, **options: Any) -> Batch:
 
 def _is_jsonl(src: SourceFile) -> bool:
     return file_type(src.path) == "jsonl"
-
-
-def _with_format(
-    src: SourceFile, rows: Iterator[RawRow], limit: int | None
-) -> Iterator[tuple[RawRow, str | None]]:
-    """Pair each raw row with the file's format; `auto` votes over the first rows."""
-    head: list[RawRow] = []
-    fmt = None if src.format == "auto" else src.format
-    for raw in rows:
-        if limit is not None and raw.row >= limit:
-            break
-        if fmt is None and len(head) < DETECT_ROWS:
-            head.append(raw)
-            continue
-        if fmt is None:
-            fmt = _vote(head, src.fields)
-        yield from ((r, fmt) for r in head)
-        head = []
-        yield raw, fmt
-    if head:
-        fmt = fmt or _vote(head, src.fields)
-        yield from ((r, fmt) for r in head)
 
 
 def _vote(rows: list[RawRow], fields: FieldNames) -> str | None:
