@@ -112,9 +112,13 @@ def bench_embed(rows: int, repeats: int) -> None:
     print(f"  peer SentenceTransformer.encode: {p:.2f} s, {n / p:.0f} rows/s")
     for backend, times in ours.items():
         t = min(times)
-        print(f"  curate embed ({backend}, cold cache): {t:.2f} s, {n / t:.0f} rows/s, {p / t:.2f}x the peer")
+        print(
+            f"  curate embed ({backend}, cold cache): {t:.2f} s, {n / t:.0f} rows/s, {p / t:.2f}x the peer"
+        )
     w = min(warm_s)
-    print(f"  curate embed (warm cache re-run): {w:.3f} s, {n / w:.0f} rows/s, {p / w:.1f}x the peer")
+    print(
+        f"  curate embed (warm cache re-run): {w:.3f} s, {n / w:.0f} rows/s, {p / w:.1f}x the peer"
+    )
     fastest = min(min(t) for t in ours.values())
     print(f"RATIO fastest cold {p / fastest:.2f}x (goal >= 2x); warm {p / w:.1f}x (goal >= 20x)")
 
@@ -157,7 +161,9 @@ def bench_select(n: int, budget: int = 1000) -> None:
         kept = out["reject_reason"].is_null().sum()
         print(f"  {method}: {seconds:.2f} s ({kept} selected, details for {n - kept} others)")
     t0 = time.perf_counter()
-    Select(method="deita", budget=budget, token_budget=200_000, quotas={"s0": 0.1}).apply(frame, Context())
+    Select(method="deita", budget=budget, token_budget=200_000, quotas={"s0": 0.1}).apply(
+        frame, Context()
+    )
     print(f"  deita with token_budget + quotas: {time.perf_counter() - t0:.2f} s")
     print(f"RESULT slowest method {worst:.1f} s (goal < 30 s)")
 

@@ -60,7 +60,9 @@ def main() -> None:
     t0 = time.perf_counter()
     frame = Embed(backend="onnx").annotate(frame, Context(cache=Cache(args.cache)))
     frame = frame.with_columns(quality_score(frame).alias("quality"))
-    print(f"{frame.height} rows from {len(SETS)} sets after exact dedup; embedded in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"{frame.height} rows from {len(SETS)} sets after exact dedup; embedded in {time.perf_counter() - t0:.1f} s"
+    )
     emb = embedding_matrix(frame)
     rows = []
     for method in ("deita", "kcenter", "random", "longest"):
@@ -73,14 +75,25 @@ def main() -> None:
         chosen = out.filter(pl.col("reject_reason").is_null())
         mix = chosen["source"].str.split(".").list.first().value_counts(sort=True)
         rows.append(
-            {"method": method, **report["selected"], "mean_quality": round(chosen["quality"].mean(), 3),
-             "seconds": round(seconds, 2)}
+            {
+                "method": method,
+                **report["selected"],
+                "mean_quality": round(chosen["quality"].mean(), 3),
+                "seconds": round(seconds, 2),
+            }
         )
         top = ", ".join(f"{s} {c}" for s, c in mix.head(7).iter_rows())
         print(f"  {method:8s} sources: {top}")
         for warning in ctx.warnings:
             print(f"    warning: {warning}")
-    rows.insert(0, {"method": "input (all)", **report["input"], "mean_quality": round(frame["quality"].mean(), 3)})
+    rows.insert(
+        0,
+        {
+            "method": "input (all)",
+            **report["input"],
+            "mean_quality": round(frame["quality"].mean(), 3),
+        },
+    )
     print(f"\nk-means clusters on the input: {report['clusters']}")
     table = pl.DataFrame(rows)
     with pl.Config(tbl_rows=10, tbl_cols=12, tbl_width_chars=160):

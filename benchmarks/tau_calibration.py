@@ -67,9 +67,13 @@ def repair(text: str) -> str:
 
 def labelled(cache: Path) -> None:
     before = read_records(DATA / "alpacadatacleaned/toolformer-dedupe-only-dataset.json.gz").records
-    after = read_records(DATA / "alpacadatacleaned/toolformer-similarity-0.9-dataset.json.gz").records
+    after = read_records(
+        DATA / "alpacadatacleaned/toolformer-similarity-0.9-dataset.json.gz"
+    ).records
     text = field_text("conversation")
-    kept_text = set(after.select(text).to_series().map_elements(repair, return_dtype=pl.String).to_list())
+    kept_text = set(
+        after.select(text).to_series().map_elements(repair, return_dtype=pl.String).to_list()
+    )
     before = before.with_columns(text.is_in(list(kept_text)).alias("kept"))
     kept_mask = before["kept"].to_numpy()
     emb = embed(before, cache)
@@ -79,7 +83,9 @@ def labelled(cache: Path) -> None:
     print(f"toolformer: {kept_mask.sum()} kept, {(~kept_mask).sum()} removed by the 0.9 filter")
     print("  tau   removed caught (cos >= tau to a kept row)   kept rows that would be skipped")
     for tau in TAUS:
-        print(f"  {tau:.2f}  {np.mean(s_removed >= tau):7.1%}                               {np.mean(s_kept >= tau):7.1%}")
+        print(
+            f"  {tau:.2f}  {np.mean(s_removed >= tau):7.1%}                               {np.mean(s_kept >= tau):7.1%}"
+        )
     qs = np.quantile(s_removed, [0.1, 0.5]), np.quantile(s_kept, [0.5, 0.9])
     print(f"  removed rows' max cosine to kept: p10 {qs[0][0]:.3f}, median {qs[0][1]:.3f}")
     print(f"  kept rows' max cosine to other kept: median {qs[1][0]:.3f}, p90 {qs[1][1]:.3f}")
@@ -99,7 +105,9 @@ def mixed(cache: Path) -> None:
         nn[start : start + 2048] = sims.argmax(axis=1)
         best[start : start + 2048] = sims.max(axis=1)
     prompts = frame.select(field_text("prompt")).to_series().to_list()
-    print(f"\nmixed set: {frame.height} rows after exact dedup; nearest-neighbour cosine of each row")
+    print(
+        f"\nmixed set: {frame.height} rows after exact dedup; nearest-neighbour cosine of each row"
+    )
     edges = (0.0, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
     rng = np.random.default_rng(0)
     for lo, hi in itertools.pairwise(edges):

@@ -40,7 +40,10 @@ def diversity_report(
         return {"clusters": 0, "input": _empty()}
     k, centers = fit_clusters(x, seed)
     input_labels = assign(x, centers)
-    report: dict[str, Any] = {"clusters": k, "input": _metrics(x, input_labels, input_labels, k, seed)}
+    report: dict[str, Any] = {
+        "clusters": k,
+        "input": _metrics(x, input_labels, input_labels, k, seed),
+    }
     if selected_emb is not None:
         s = _unit(selected_emb)
         labels = assign(s, centers) if s.shape[0] else np.zeros(0, dtype=np.int64)
@@ -84,7 +87,9 @@ def fit_clusters(x: np.ndarray, seed: int = 0) -> tuple[int, np.ndarray]:
     k = int(min(MAX_CLUSTERS, max(2, round(math.sqrt(n)))))
     k = min(k, n)
     rng = np.random.default_rng(seed)
-    fit_rows = x[np.sort(rng.choice(n, size=KMEANS_SAMPLE, replace=False))] if n > KMEANS_SAMPLE else x
+    fit_rows = (
+        x[np.sort(rng.choice(n, size=KMEANS_SAMPLE, replace=False))] if n > KMEANS_SAMPLE else x
+    )
     km = KMeans(n_clusters=k, n_init=1, random_state=seed, max_iter=100).fit(fit_rows)
     return k, _unit(km.cluster_centers_.astype(np.float32))
 
@@ -123,7 +128,13 @@ def _metrics(
 
 
 def _empty() -> dict[str, Any]:
-    return {"rows": 0, "vendi": 0.0, "nn_cosine_distance": None, "cluster_entropy": 0.0, "cluster_coverage": 0.0}
+    return {
+        "rows": 0,
+        "vendi": 0.0,
+        "nn_cosine_distance": None,
+        "cluster_entropy": 0.0,
+        "cluster_coverage": 0.0,
+    }
 
 
 def _round(value: float) -> float | None:

@@ -8,9 +8,16 @@ The regexes here are the definitions; word and token counts run through
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING, Any
+
 import polars as pl
 
+from curate.records import content_id
 from curate.textstats import count_units
+
+if TYPE_CHECKING:
+    from curate.stages.base import Context
 
 # A word: a run of word characters, or one CJK character (those scripts have no spaces).
 WORD = r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+"
@@ -109,3 +116,26 @@ def ends_mid_sentence(text: pl.Expr) -> pl.Expr:
             & (count_words(tail) >= PROSE_LINE_WORDS)
         )
     )
+
+
+def count_tokens(text: pl.Series, tokenizer: str | None, ctx: Context) -> pl.Series:
+    """Tokens per text: the fast estimate, or exact counts by a model's tokenizer ("smollm2-135m",
+    a local Hugging Face folder or a .gguf file), cached by content. One routine for every
+    token bound and budget (quality's too_long, select's token_budget)."""
+    if tokenizer is None:
+        return text.to_frame().select(approx_tokens(pl.col(text.name))).to_series().cast(pl.Int64)
+
+    def compute(positions: pl.Series) -> pl.Series:
+        batch = text.gather(positions).to_list()
+        ids = _load_tokenizer(tokenizer)(batch, add_special_tokens=False)["input_ids"]
+        return pl.Series([len(i) for i in ids], dtype=pl.Int64)
+
+    keys = pl.Series([content_id(t) for t in text.to_list()], dtype=pl.String)
+    return ctx.cache.column(f"tokens/{tokenizer}", keys, compute).cast(pl.Int64)
+
+
+@functools.cache
+def _load_tokenizer(name: str) -> Any:
+    from curate.train.model import load_tokenizer
+
+    return load_tokenizer(name)

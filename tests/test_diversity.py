@@ -14,7 +14,9 @@ def unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
-def blobs(k: int, per: int, dim: int = 64, noise: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def blobs(
+    k: int, per: int, dim: int = 64, noise: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     centers = rng.normal(size=(k, dim))
     labels = np.repeat(np.arange(k), per)
@@ -44,7 +46,9 @@ def test_nearest_neighbour_distance():
     assert nn_cosine_distance(x) > 0
     # subsampled queries give about the same mean
     many, _ = blobs(10, 500, noise=0.5)
-    assert abs(nn_cosine_distance(many, sample=500) - nn_cosine_distance(many, sample=10_000)) < 0.02
+    assert (
+        abs(nn_cosine_distance(many, sample=500) - nn_cosine_distance(many, sample=10_000)) < 0.02
+    )
 
 
 def test_report_prefers_the_spread_selection():

@@ -43,8 +43,12 @@ def tiny_model(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("tiny")
     tokenizer = AutoTokenizer.from_pretrained(resolve_model("default"))
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
-        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128,
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
     )
     torch.manual_seed(0)
     BertModel(config).save_pretrained(folder / "bert")
@@ -64,7 +68,9 @@ def real_rows() -> pl.DataFrame:
     frames = [
         read_records(shared("llama-factory/identity.json")).records.head(60),
         read_records(shared("gpteacher/codegen-instruct.json.gz")).records.head(80),
-        read_records(shared("gpteacher/roleplay-simple-deduped-roleplay-instruct.json.gz")).records.head(60),
+        read_records(
+            shared("gpteacher/roleplay-simple-deduped-roleplay-instruct.json.gz")
+        ).records.head(60),
         read_records(shared("lima/lima.json.gz")).records.head(60),
         read_records(shared("llama-factory/alpaca_en_demo.json")).records.head(80),
         read_records(shared("fastchat/dummy_conversation.json")).records.head(40),
@@ -101,12 +107,16 @@ def test_rerun_embeds_nothing_new(tiny_model, real_rows, tmp_path):
     assert fresh_cache.computed == 7
     # another field shares the cache: its texts are keyed by content, not by field
     last = CountingCache(tmp_path)
-    Embed(model=tiny_model, backend="torch", field="last_prompt").annotate(real_rows, Context(cache=last))
+    Embed(model=tiny_model, backend="torch", field="last_prompt").annotate(
+        real_rows, Context(cache=last)
+    )
     assert last.computed < real_rows.height // 4  # only multi-turn rows have a new text
 
 
 def test_onnx_backend_matches_torch_on_a_tiny_model(tiny_model, real_rows, tmp_path):
-    torch_emb = embedding_matrix(Embed(model=tiny_model, backend="torch").annotate(real_rows, Context()))
+    torch_emb = embedding_matrix(
+        Embed(model=tiny_model, backend="torch").annotate(real_rows, Context())
+    )
     onnx_emb = embedding_matrix(
         Embed(model=tiny_model, backend="onnx").annotate(real_rows, Context(cache=Cache(tmp_path)))
     )
@@ -118,7 +128,9 @@ def test_fast_backend_agrees_with_torch_on_real_prompts(real_rows, tmp_path):
     """The default model on real prompts (one-word to 256-token, six sets): the onnx
     backend gives the torch vectors on every row."""
     reference = embedding_matrix(Embed(backend="torch").annotate(real_rows, Context()))
-    emb = embedding_matrix(Embed(backend="onnx").annotate(real_rows, Context(cache=Cache(tmp_path))))
+    emb = embedding_matrix(
+        Embed(backend="onnx").annotate(real_rows, Context(cache=Cache(tmp_path)))
+    )
     cosine = (reference * emb).sum(axis=1)
     assert cosine.min() >= 0.9999, float(cosine.min())
 

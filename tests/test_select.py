@@ -36,8 +36,15 @@ def clustered(n: int = 1500, dim: int = 48, seed: int = 0) -> tuple[pl.DataFrame
             message("assistant", " ".join(f"w{(i * 7 + j) % 97}" for j in range(words)) + ending),
         ]
         rows.append(
-            {"id": record_id(msgs, None), "source": ["alpha", "beta", "gamma/x.jsonl"][i % 3],
-             "row": i, "messages": msgs, "tools": None, "meta": "{}", "license": None}
+            {
+                "id": record_id(msgs, None),
+                "source": ["alpha", "beta", "gamma/x.jsonl"][i % 3],
+                "row": i,
+                "messages": msgs,
+                "tools": None,
+                "meta": "{}",
+                "license": None,
+            }
         )
     frame = records_frame(rows).with_columns(pl.Series("embedding", emb.astype(np.float32)))
     return frame, labels
@@ -153,8 +160,11 @@ def test_quota_zero_excludes_a_source(data):
 
 def test_seeded_and_reproducible(data):
     frame, _ = data
+
     def ids(method: str, seed: int) -> list[str]:
-        return selected(Select(method=method, budget=80).apply(frame, Context(seed=seed)))["id"].to_list()
+        return selected(Select(method=method, budget=80).apply(frame, Context(seed=seed)))[
+            "id"
+        ].to_list()
 
     assert ids("random", 7) == ids("random", 7)
     assert ids("random", 7) != ids("random", 8)
@@ -162,13 +172,17 @@ def test_seeded_and_reproducible(data):
         assert ids(method, 0) == ids(method, 0)
     a = Select(method="deita", budget=80).apply(frame, Context())
     b = Select(method="deita", budget=80).apply(frame, Context())
-    assert a.select("reject_reason", "reject_detail").equals(b.select("reject_reason", "reject_detail"))
+    assert a.select("reject_reason", "reject_detail").equals(
+        b.select("reject_reason", "reject_detail")
+    )
 
 
 def test_deita_score_may_include_length_and_columns(data):
     frame, _ = data
     frame = frame.with_columns(pl.Series("ifd", np.random.default_rng(0).random(frame.height)))
-    out = Select(method="deita", budget=40, tau=0.99, score="quality * length * ifd").apply(frame, Context())
+    out = Select(method="deita", budget=40, tau=0.99, score="quality * length * ifd").apply(
+        frame, Context()
+    )
     assert selected(out).height == 40
     with pytest.raises(ValueError, match="nope"):
         Select(method="deita", budget=40, score="quality*nope").apply(frame, Context())

@@ -76,7 +76,7 @@ def header(run: RunFiles) -> dict[str, Any]:
     stages = s.get("stages", [])
     return {
         "name": s.get("name", "run"),
-        "input_rows": s.get("input_rows", run.ledger.height),
+        "input_rows": s.get("input_rows", run.rows.height),
         "kept": s.get("kept"),
         "rejected": s.get("rejected"),
         "config_hash": s.get("config_hash", "-"),
@@ -177,14 +177,14 @@ def example(row: dict[str, Any]) -> dict[str, Any]:
 
 def reasons(run: RunFiles) -> list[dict[str, Any]]:
     """One line per (stage, reason), in stage order, with a few sampled rows each."""
-    ledger = run.ledger
+    ledger = run.rows
     rejected = ledger.filter(pl.col("decision") == "rejected")
     if rejected.is_empty():
         return []
     order = {st["name"]: i for i, st in enumerate(run.summary.get("stages", []))}
     counts = rejected.group_by("stage", "reason").len().to_dicts()
     counts.sort(key=lambda c: (order.get(c["stage"], len(order)), -c["len"], c["reason"]))
-    picked = _sample(rejected, ["stage", "reason"], EXAMPLES_PER_REASON)
+    picked = run.with_text(_sample(rejected, ["stage", "reason"], EXAMPLES_PER_REASON))
     examples: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in picked.iter_rows(named=True):
         examples.setdefault((row["stage"], row["reason"]), []).append(example(row))
@@ -231,8 +231,9 @@ def _merge(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def _texts(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
+def _texts(run: RunFiles, frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its rows' prompt and response text (read for these rows only)."""
+    return run.with_text(frame).with_columns(
         field_text("prompt").fill_null(pl.col("raw")).fill_null("").alias("_prompt"),
         field_text("response").fill_null("").alias("_response"),
     )
@@ -240,7 +241,7 @@ def _texts(frame: pl.DataFrame) -> pl.DataFrame:
 
 def near_duplicates(run: RunFiles) -> dict[str, Any]:
     """The largest near-duplicate clusters: keeper and removed rows side by side, diffed."""
-    ledger = run.ledger
+    ledger = run.rows
     kinds = {st.get("kind") for st in run.summary.get("stages", [])}
     members = ledger.filter(pl.col("reason") == "near_duplicate")
     info: dict[str, Any] = {
@@ -260,17 +261,19 @@ def near_duplicates(run: RunFiles) -> dict[str, Any]:
     )
     keeper_ids = sizes["duplicate_of"]
     keepers = _texts(
+        run,
         ledger.filter(
             pl.col("id").is_in(keeper_ids.implode())
             & (pl.col("reason").fill_null("") != "near_duplicate")
-        ).unique("id", keep="first")
+        ).unique("id", keep="first"),
     )
     shown = _texts(
+        run,
         _sample(
             members.filter(pl.col("duplicate_of").is_in(keeper_ids.implode())),
             ["duplicate_of"],
             MEMBERS_PER_CLUSTER,
-        )
+        ),
     )
     by_keeper: dict[str, list[dict[str, Any]]] = {}
     for row in shown.iter_rows(named=True):
@@ -358,7 +361,7 @@ def score_owners(stages: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 def histograms(run: RunFiles) -> list[Histogram]:
     """One histogram per score in the ledger, its threshold marked when the config sets one."""
-    ledger = run.ledger
+    ledger = run.rows
     if "scores" not in ledger.columns or not isinstance(ledger.schema["scores"], pl.Struct):
         return []
     fields = [f.name for f in ledger.schema["scores"].fields]
@@ -424,18 +427,17 @@ def highlight(text: str, detail: str | None) -> list[tuple[str, str]]:
 
 def refusals(run: RunFiles) -> dict[str, Any]:
     """Sampled refusals per tier (hard, soft), the matched span highlighted in the answer."""
-    ledger = run.ledger
     kinds = {st.get("kind") for st in run.summary.get("stages", [])}
     tier = pl.when(pl.col("reason").is_in(list(REFUSAL_TIERS))).then(
         pl.col("reason").replace_strict(REFUSAL_TIERS, default=None)
     )
     for tag, name in REFUSAL_TAGS.items():
         tier = tier.when(pl.col("tags").list.contains(tag)).then(pl.lit(name))
-    rows = ledger.with_columns(tier.alias("_tier")).filter(pl.col("_tier").is_not_null())
+    rows = run.rows.with_columns(tier.alias("_tier")).filter(pl.col("_tier").is_not_null())
     counts = dict(rows.group_by("_tier").len().iter_rows())
     tiers = []
     for name in ("hard", "soft"):
-        picked = _texts(_sample(rows.filter(pl.col("_tier") == name), [], REFUSALS_PER_TIER))
+        picked = _texts(run, _sample(rows.filter(pl.col("_tier") == name), [], REFUSALS_PER_TIER))
         items = []
         for row in picked.iter_rows(named=True):
             answer, more = _clip(row["_response"], TURN_CHARS * 2)
@@ -470,7 +472,7 @@ def embedding_map(run: RunFiles, table_rows: dict[tuple[str, int], int]) -> dict
         st["name"] for st in run.summary.get("stages", []) if st.get("kind") == SELECT_KIND
     ]
     joined = emb.join(
-        run.ledger.select("source", "row", "_i", "id", "decision", "stage"),
+        run.rows.select("source", "row", "_i", "id", "decision", "stage"),
         on=["source", "row"],
         how="left",
     )
@@ -649,14 +651,14 @@ def row_table(run: RunFiles) -> dict[str, Any]:
     Strings that repeat (source, stage, reason) are indexed into lists; prompt, response
     and detail are snippets whose length shrinks as the row count grows.
     """
-    ledger = run.ledger
+    ledger = run.rows
     total = ledger.height
     if total > MAX_TABLE_ROWS:
         ledger = ledger.filter(pl.struct("id", "_i").hash(SEED).rank("ordinal") <= MAX_TABLE_ROWS)
     n = max(ledger.height, 1)
     per_row = max(60, min(480, TABLE_TEXT_CHARS // n))
     p_len, r_len, d_len = per_row // 2, per_row * 3 // 10, max(per_row // 5, 40)
-    frame = _texts(ledger).select(
+    frame = _texts(run, ledger).select(
         "source", "row", "id", "decision", "stage", "reason", "tags",
         pl.col("detail").str.slice(0, d_len),
         _snippet("_prompt", p_len), _snippet("_response", r_len),

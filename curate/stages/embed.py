@@ -96,7 +96,9 @@ class Embed(Stage):
             return pl.Series(vectors, dtype=pl.Array(pl.Float32, encoder.dim))
 
         if frame.height == 0:
-            return frame.with_columns(pl.Series(COLUMN, [], dtype=pl.Array(pl.Float32, encoder.dim)))
+            return frame.with_columns(
+                pl.Series(COLUMN, [], dtype=pl.Array(pl.Float32, encoder.dim))
+            )
         values = ctx.cache.column(encoder.namespace, keys, compute)
         return frame.with_columns(values.cast(pl.Array(pl.Float32, encoder.dim)).alias(COLUMN))
 
@@ -150,7 +152,12 @@ class Encoder:
     """One loaded model + backend; `encode_sorted` embeds a list of texts."""
 
     def __init__(
-        self, model: str, backend: str, device: str | None, max_length: int | None, export_dir: Path | None
+        self,
+        model: str,
+        backend: str,
+        device: str | None,
+        max_length: int | None,
+        export_dir: Path | None,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
@@ -173,7 +180,9 @@ class Encoder:
         if backend == "onnx":
             self.session = _onnx_session(self.st, model, export_dir)
 
-    def encode_sorted(self, texts: list[str], batch_size: int, ctx: Context | None = None) -> np.ndarray:
+    def encode_sorted(
+        self, texts: list[str], batch_size: int, ctx: Context | None = None
+    ) -> np.ndarray:
         """Unit-length float32 embeddings; batches of similar length (longest first), so
         padding is small and a too-long batch fails at once rather than at the end."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -189,7 +198,10 @@ class Encoder:
     def _encode(self, batch: list[str]) -> np.ndarray:
         if self.session is None:
             return self.st.encode(
-                batch, batch_size=len(batch), convert_to_numpy=True, normalize_embeddings=True,
+                batch,
+                batch_size=len(batch),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
                 show_progress_bar=False,
             )
         enc = self.st.tokenizer(
@@ -258,7 +270,9 @@ def _export(st: Any, target: Path) -> None:
             features = {"input_ids": input_ids, "attention_mask": attention_mask}
             return self.st(features)["sentence_embedding"]
 
-    example = st.tokenizer(["an example", "a longer example text"], padding=True, return_tensors="pt")
+    example = st.tokenizer(
+        ["an example", "a longer example text"], padding=True, return_tensors="pt"
+    )
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")

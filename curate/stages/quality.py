@@ -38,7 +38,7 @@ from curate.scoring import COLUMN as QUALITY
 from curate.scoring import combine, uniqueness_term
 from curate.signals import (
     CODE,
-    approx_tokens,
+    count_tokens,
     count_words,
     ends_mid_sentence,
     last_line,
@@ -191,7 +191,7 @@ class Quality(Stage):
             ).get_columns()
         )
         frame = frame.with_columns(
-            _tokens(views["conversation"], cfg, ctx).alias("quality_tokens"),
+            count_tokens(views["conversation"], cfg.tokenizer, ctx).alias("quality_tokens"),
             _asks_long_form(frame, cfg).alias("_q_asks_long"),
             *_ngram_stats(views["prose"], frame["quality_words"], cfg).get_columns(),
         )
@@ -479,31 +479,6 @@ def _with_summary(stats: pl.DataFrame, sizes: dict[str, list[int]]) -> pl.DataFr
         (pl.col(top) if top else null).alias("quality_top_ngram_frac"),
         (pl.col(dup) if dup else null).alias("quality_dup_ngram_frac"),
     )
-
-
-def _tokens(text: pl.Series, cfg: QualityConfig, ctx: Context) -> pl.Series:
-    """Token count of the whole conversation (`text`): estimated, or by the configured
-    tokenizer."""
-    if cfg.tokenizer is None:
-        return text.to_frame().select(approx_tokens(pl.col(text.name))).to_series()
-
-    def compute(positions: pl.Series) -> pl.Series:
-        tokenizer = load_tokenizer(cfg.tokenizer)
-        batch = text.gather(positions).to_list()
-        ids = tokenizer(batch, add_special_tokens=False)["input_ids"]
-        return pl.Series([len(i) for i in ids], dtype=pl.Int64)
-
-    keys = pl.Series([content_id(t) for t in text.to_list()], dtype=pl.String)
-    return ctx.cache.column(f"tokens/{cfg.tokenizer}", keys, compute).cast(pl.Int64)
-
-
-@functools.cache
-def load_tokenizer(name: str):
-    """The tokenizer of a model name as the trainer resolves it ("smollm2-135m", a local
-    Hugging Face folder or a .gguf file); the hub is never contacted."""
-    from curate.train.model import load_tokenizer as trainer_tokenizer
-
-    return trainer_tokenizer(name)
 
 
 # --- language identification ---------------------------------------------------------

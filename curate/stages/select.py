@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 from pydantic import Field, field_validator, model_validator
 
-from curate.signals import approx_tokens
+from curate.signals import approx_tokens, count_tokens
 from curate.stages.base import DETAIL, REASON, Context, Stage, StageConfig
 from curate.stages.embed import COLUMN as EMBEDDING
 from curate.stages.embed import embedding_matrix
@@ -59,7 +59,8 @@ class SelectConfig(StageConfig):
     budget: int | None = None  # rows
     token_budget: int | None = None  # conversation tokens
     tokenizer: str | None = None  # None: fast estimate; "smollm2-135m" or a local tokenizer dir
-    quotas: dict[str, int | float] = Field(default_factory=dict)  # source -> max rows (int) or share of budget (float)
+    # source -> max rows (int) or share of budget (float)
+    quotas: dict[str, int | float] = Field(default_factory=dict)
     tau: float = TAU  # deita: skip rows with cosine >= tau to a selected row
     # deita ranking: a product of terms: quality (the shared score), length (response
     # tokens, log-scaled to [0, 1]) or any numeric column an earlier stage added
@@ -157,12 +158,16 @@ class Select(Stage):
         cfg = self.config
         n = frame.height
         if n == 0:
-            return frame.with_columns(pl.lit(None, pl.String).alias(REASON), pl.lit(None, pl.String).alias(DETAIL))
+            return frame.with_columns(
+                pl.lit(None, pl.String).alias(REASON), pl.lit(None, pl.String).alias(DETAIL)
+            )
         if SCORE not in frame.columns:
             frame = self.annotate(frame, ctx)
         has_emb = EMBEDDING in frame.columns
         if cfg.method in NEEDS_EMBEDDINGS and not has_emb:
-            raise ValueError(f"select method {cfg.method!r} needs the `embedding` column of an embed stage")
+            raise ValueError(
+                f"select method {cfg.method!r} needs the `embedding` column of an embed stage"
+            )
         emb = embedding_matrix(frame) if has_emb else None
         score = frame[SCORE].fill_null(0.0).to_numpy().astype(np.float64)
         limits = _Limits.of(cfg, frame)
@@ -219,10 +224,8 @@ def _score_term(frame: pl.DataFrame, term: str) -> pl.Series:
 
 def conversation_tokens(frame: pl.DataFrame, tokenizer: str | None, ctx: Context) -> pl.Series:
     """Conversation tokens, counted as the quality stage's `too_long` rule counts them."""
-    from curate.stages.quality import QualityConfig, _tokens
-
     text = frame.select(field_text("conversation")).to_series()
-    return _tokens(text, QualityConfig(tokenizer=tokenizer), ctx).cast(pl.Int64)
+    return count_tokens(text, tokenizer, ctx)
 
 
 # --- the selection algorithms, on numpy arrays -----------------------------------------
@@ -267,7 +270,15 @@ class _Limits:
             group[i] = index[key]
         unknown = [s for s in cfg.quotas if s not in index]
         tokens = frame[TOKENS].to_numpy().astype(np.int64) if TOKENS in frame.columns else None
-        return cls(cfg.budget, tokens, cfg.token_budget, group, np.array(caps, dtype=np.int64), names, unknown)
+        return cls(
+            cfg.budget,
+            tokens,
+            cfg.token_budget,
+            group,
+            np.array(caps, dtype=np.int64),
+            names,
+            unknown,
+        )
 
     def cost(self, i: int) -> int:
         return 0 if self.tokens is None else int(self.tokens[i])
@@ -407,7 +418,9 @@ def kcenter(emb: np.ndarray, score: np.ndarray, limits: _Limits) -> Selection:
     return out
 
 
-def nearest_selected(emb: np.ndarray, selected: np.ndarray, block: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+def nearest_selected(
+    emb: np.ndarray, selected: np.ndarray, block: int = 8192
+) -> tuple[np.ndarray, np.ndarray]:
     """For every row, the selected row with the highest cosine (a selected row: itself)."""
     n = emb.shape[0]
     near = np.empty(n, dtype=np.int64)
@@ -450,7 +463,11 @@ def _details(
             else pl.repeat(None, frame.height, dtype=pl.String, eager=True),
         }
     )
-    value = pl.col("score").round(0).cast(pl.Int64) if cfg.method == "longest" else pl.col("score").round(3)
+    value = (
+        pl.col("score").round(0).cast(pl.Int64)
+        if cfg.method == "longest"
+        else pl.col("score").round(3)
+    )
     cos = pl.col("cos").round(3).cast(pl.String)
     budget_text = (
         f"budget of {cfg.budget} rows filled" if cfg.budget is not None else "no row left that fits"
