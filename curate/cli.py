@@ -25,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts name TOML tables like [train]: print them as written
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,12 +97,15 @@ def run(
     limit: Annotated[
         int | None, typer.Option(help="Read at most N rows of each input file.")
     ] = None,
+    train: Annotated[
+        bool, typer.Option(help="Train when the pipeline has a [train] table.")
+    ] = True,
 ) -> None:
-    """Run the whole pipeline: ingest, stages, outputs."""
+    """Run the whole pipeline: ingest, stages, outputs; then [train] and compare."""
     from curate.runner import run_pipeline
 
     summary = run_pipeline(
-        pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=Options.quiet
+        pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=Options.quiet, train=train
     )
     for warning in summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)

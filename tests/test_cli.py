@@ -90,3 +90,15 @@ def test_schema_writes_three_files(tmp_path: Path) -> None:
         "pipeline.schema.json",
         "record.schema.json",
     ]
+
+
+def test_no_train_skips_the_train_table(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "d.jsonl", [chat("hi", "hello")])
+    extra = '\n[train]\nmodel = "no-such-model-dir"\nmax_steps = 1\n'
+    path = write_pipeline(tmp_path, [{"path": "d.jsonl"}], extra=extra)
+    skipped = curate("--quiet", "run", "--no-train", str(path))
+    assert skipped.returncode == 0, skipped.stderr
+    assert not (tmp_path / "out" / "model").exists()
+    failed = curate("--quiet", "run", str(path))
+    assert failed.returncode == 2, failed.stderr
+    assert "no-such-model-dir" in failed.stderr and "Traceback" not in failed.stderr

@@ -658,7 +658,11 @@ def row_table(run: RunFiles) -> dict[str, Any]:
     n = max(ledger.height, 1)
     per_row = max(60, min(480, TABLE_TEXT_CHARS // n))
     p_len, r_len, d_len = per_row // 2, per_row * 3 // 10, max(per_row // 5, 40)
-    frame = _texts(run, ledger).select(
+    # whitespace collapsed once per text, in its own step (select would redo it per use)
+    texts = _texts(run, ledger).with_columns(
+        pl.col(c).str.replace_all(r"\s+", " ").str.strip_chars() for c in ("_prompt", "_response")
+    )
+    frame = texts.select(
         "source", "row", "id", "decision", "stage", "reason", "tags",
         pl.col("detail").str.slice(0, d_len),
         _snippet("_prompt", p_len), _snippet("_response", r_len),
@@ -705,7 +709,8 @@ def row_table(run: RunFiles) -> dict[str, Any]:
 
 
 def _snippet(column: str, limit: int) -> pl.Expr:
-    text = pl.col(column).str.replace_all(r"\s+", " ").str.strip_chars()
+    """The first `limit` characters of an already whitespace-collapsed text column."""
+    text = pl.col(column)
     return (
         pl.when(text.str.len_chars() > limit)
         .then(text.str.slice(0, limit - 1) + "…")
