@@ -170,18 +170,8 @@ def _curate_locally(
             )
             progress.log(f"{stage.name}: {decided.height} -> {alive.height} ({seconds:.1f}s)")
         if overrides is not None:
-            t0 = time.perf_counter()
-            alive, dropped = _apply_overrides(overrides, alive, records.drop(FILE), ledger)
-            stage_stats.append(  # "in" counts the rows a reviewer brought back
-                _stage_stat(
-                    "review",
-                    "review",
-                    alive.height + dropped.len(),
-                    alive.height,
-                    dropped,
-                    time.perf_counter() - t0,
-                )
-            )
+            alive, stat = _review(overrides, alive, records.drop(FILE), ledger)
+            stage_stats.append(stat)
 
         # 3. outputs, staged and then published together
         table = ledger.finish()
@@ -260,6 +250,16 @@ def _load_overrides(pipeline: Pipeline, order: pl.DataFrame) -> pl.DataFrame | N
         check_overrides(frame, order.select("source", "row", "id"), path)
         frames.append(frame)
     return pl.concat(frames).unique(["source", "row"], keep="last", maintain_order=True)
+
+
+def _review(
+    overrides: pl.DataFrame, alive: pl.DataFrame, records: pl.DataFrame, ledger: Ledger
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Apply the overrides as the last stage, `review`; its "in" counts the rows brought back."""
+    t0 = time.perf_counter()
+    alive, dropped = _apply_overrides(overrides, alive, records, ledger)
+    n_in = alive.height + dropped.len()
+    return alive, _stage_stat("review", "review", n_in, alive.height, dropped, time.perf_counter() - t0)
 
 
 def _apply_overrides(

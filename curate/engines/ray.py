@@ -194,21 +194,11 @@ def run_on_ray(
             )
             progress.log(f"{stage.name}: {verdicts.height} -> {n_out} ({seconds:.1f}s)")
         if overrides is not None:
-            t0 = time.perf_counter()
             parsed = order.filter(~pl.col(BAD)).select(KEY, "source", "row")
-            kept, dropped = runner._apply_overrides(
+            _, stat = runner._review(
                 overrides, engine.gather(alive, [KEY, "source", "row"]), parsed, ledger
             )
-            stage_stats.append(
-                runner._stage_stat(
-                    "review",
-                    "review",
-                    kept.height + dropped.len(),
-                    kept.height,
-                    dropped,
-                    time.perf_counter() - t0,
-                )
-            )
+            stage_stats.append(stat)
 
         # 3. outputs: the ledger decides what is curated; records stream in input order
         table = ledger.finish()

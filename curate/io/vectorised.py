@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from curate.io.formats import SHAREGPT_ROLES, FieldNames
+from curate.io.formats import MESSAGE_ROLES, SHAREGPT_ROLES, FieldNames
 from curate.records import RECORD_SCHEMA
 
 # Text that a mixed-type column may have produced from a non-string JSON value.
@@ -158,15 +158,7 @@ def _messages(frame: pl.DataFrame, fields: FieldNames):
         return None
     turn = pl.element().struct
     role = turn.field("role").str.strip_chars().str.to_lowercase()
-    mapping = {
-        "system": "system",
-        "developer": "system",
-        "user": "user",
-        "assistant": "assistant",
-        "tool": "tool",
-        "function": "tool",
-        "ipython": "tool",
-    }
+    mapping = MESSAGE_ROLES
     messages = pl.col("messages").list.eval(
         _turn(role.replace_strict(mapping, default=None), turn.field("content").fill_null(""))
     )
