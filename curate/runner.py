@@ -73,6 +73,18 @@ def run_pipeline(
     return summary
 
 
+def stage_context(pipeline: Pipeline, cache_dir: Path | None, progress: Progress) -> Context:
+    """What every stage of this run is lent: seed, cache, progress, base folder, tokenizer."""
+    config = pipeline.config
+    return Context(
+        seed=config.run.seed,
+        cache=Cache(cache_dir),
+        progress=progress.track,
+        base_dir=pipeline.base_dir,
+        tokenizer=config.train.model if config.train is not None else None,
+    )
+
+
 def _curate_locally(
     pipeline: Pipeline,
     *,
@@ -87,12 +99,7 @@ def _curate_locally(
     out_dir = Path(out).resolve() if out else pipeline.output_dir
     cache_dir = Path(cache).resolve() if cache else out_dir.parent / ".cache"
     progress = Progress(enabled=not quiet)
-    ctx = Context(
-        seed=config.run.seed,
-        cache=Cache(cache_dir),
-        progress=progress.track,
-        base_dir=pipeline.base_dir,
-    )
+    ctx = stage_context(pipeline, cache_dir, progress)
 
     # 1. ingest: canonical records and bad rows, each row keyed by its input order
     with progress:

@@ -121,7 +121,9 @@ def ends_mid_sentence(text: pl.Expr) -> pl.Expr:
 def count_tokens(text: pl.Series, tokenizer: str | None, ctx: Context) -> pl.Series:
     """Tokens per text: the fast estimate, or exact counts by a model's tokenizer ("smollm2-135m",
     a local Hugging Face folder or a .gguf file), cached by content. One routine for every
-    token bound and budget (quality's too_long, select's token_budget)."""
+    token bound and budget (quality's too_long, select's token_budget). With no tokenizer
+    named, the run's (`ctx.tokenizer`: [train].model) counts; with none at all, the estimate."""
+    tokenizer = tokenizer or ctx.tokenizer
     if tokenizer is None:
         return text.to_frame().select(approx_tokens(pl.col(text.name))).to_series().cast(pl.Int64)
 

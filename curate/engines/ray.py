@@ -48,7 +48,6 @@ import polars as pl
 import pyarrow as pa
 
 from curate import runner
-from curate.cache import Cache
 from curate.config import Pipeline
 from curate.dedup.minhash import (
     MAX_HASH,
@@ -125,12 +124,7 @@ def run_on_ray(
         warnings.append("output is a URI and no --cache was given: the cache is off")
     engine = RayEngine.connect(config.run.ray_address, quiet=quiet)
     progress = Progress(enabled=not quiet)
-    ctx = Context(
-        seed=config.run.seed,
-        cache=Cache(cache_dir),
-        progress=progress.track,
-        base_dir=pipeline.base_dir,
-    )
+    ctx = runner.stage_context(pipeline, cache_dir, progress)
     with progress:
         # 1. ingest: records stay in the cluster; the driver keeps each row's key and verdict
         t0 = time.perf_counter()
@@ -445,6 +439,7 @@ class RayEngine:
             cache=ctx.cache,
             stages_before=list(ctx.stages_before),
             base_dir=ctx.base_dir,
+            tokenizer=ctx.tokenizer,
         )
         if alive.count() == 0:
             empty = self.gather(alive)

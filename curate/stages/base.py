@@ -63,6 +63,9 @@ class Context:
     progress: Callable[[Iterable[Any], int | None, str], Iterable[Any]] | None = None
     stages_before: list[str] = field(default_factory=list)  # kinds that already ran
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths in stage configs start here
+    # the model whose tokenizer counts tokens when a stage names none ([train].model); None:
+    # the fast estimate
+    tokenizer: str | None = None
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
