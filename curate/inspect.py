@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from curate.errors import InputError
-from curate.io.formats import FieldNames, detect_format
-from curate.io.ingest import SourceFile, read_records
+from curate.io.formats import FieldNames
+from curate.io.ingest import DETECT_ROWS, SourceFile, read_records, vote_format
 from curate.io.readers import file_type, read_raw
 from curate.text import field_text
 
@@ -25,9 +26,7 @@ def inspect_file(path: Path, format: str = "auto") -> dict[str, Any]:
     records, bad = batch.records, batch.bad
     detected = format
     if format == "auto":
-        detected = next(
-            (f for raw in read_raw(path) if (f := detect_format(raw.value, FieldNames()))), None
-        )
+        detected = vote_format(list(itertools.islice(read_raw(path), DETECT_ROWS)), FieldNames())
     lengths = records.select(
         turns=pl.col("messages").list.len(),
         prompt_chars=field_text("prompt").str.len_chars(),

@@ -80,6 +80,8 @@ def test_validate_and_inspect() -> None:
     assert result.returncode == 0, result.stderr
     info = json.loads(result.stdout)
     assert info["format"] == "sharegpt" and info["rows"] == 300 and info["with_tools"] > 0
+    jsonl = json.loads(curate("inspect", str(shared("llama-factory/v1_sft_demo.jsonl"))).stdout)
+    assert (jsonl["format"], jsonl["rows"], jsonl["bad_rows"]) == ("messages", 500, 0)
 
 
 def test_schema_writes_three_files(tmp_path: Path) -> None:

@@ -73,7 +73,7 @@ def read_source(
     first = True
     while batch := list(itertools.islice(rows, batch_rows)):
         if first and src.format == "auto":
-            fmt = _vote(batch[:DETECT_ROWS], src.fields)
+            fmt = vote_format(batch[:DETECT_ROWS], src.fields)
         first = False
         yield _map_batch(src, batch, fmt, strict, vectorised)
 
@@ -125,7 +125,8 @@ def _is_jsonl(src: SourceFile) -> bool:
     return file_type(src.path) == "jsonl"
 
 
-def _vote(rows: list[RawRow], fields: FieldNames) -> str | None:
+def vote_format(rows: list[RawRow], fields: FieldNames) -> str | None:
+    """The format most of `rows` are in (None when none fits): a file's format, by its first rows."""
     votes = Counter(detect_format(r.parse().value, fields) for r in rows if r.parse().error is None)
     votes.pop(None, None)
     return votes.most_common(1)[0][0] if votes else None
