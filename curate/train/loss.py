@@ -57,8 +57,11 @@ class LinearCrossEntropy(torch.autograd.Function):
         return dh, dw, None, None
 
 
-def loss_sum(model: PreTrainedModel, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Summed CE over the batch's trained tokens (`targets` != IGNORE, already shifted)."""
+def loss_sum(
+    model: PreTrainedModel, batch: dict[str, torch.Tensor], *, per_row: bool = False
+) -> torch.Tensor:
+    """Summed CE over the batch's trained tokens (`targets` != IGNORE, already shifted);
+    with `per_row`, one sum per batch row (scoring, e.g. the ifd stage; unpacked rows)."""
     inputs = {k: batch[k] for k in ("input_ids", "attention_mask", "position_ids") if k in batch}
     targets = batch["targets"]
     mask = targets != IGNORE
@@ -66,7 +69,22 @@ def loss_sum(model: PreTrainedModel, batch: dict[str, torch.Tensor]) -> torch.Te
     config = model.config.get_text_config()
     if head is None or head.bias is not None or any(getattr(config, a, None) for a in _SCALED_HEAD):
         logits = model(**inputs, use_cache=False).logits
+        if per_row:
+            ce = F.cross_entropy(logits[mask].float(), targets[mask], reduction="none")
+            rows = mask.nonzero()[:, 0]
+            return torch.zeros(len(targets), dtype=ce.dtype, device=ce.device).index_add_(
+                0, rows, ce
+            )
         return F.cross_entropy(logits[mask].float(), targets[mask], reduction="sum")
-    hidden = model.base_model(**inputs, use_cache=False).last_hidden_state[mask]
+    hidden = model.base_model(**inputs, use_cache=False).last_hidden_state
     chunk = max(1, LOGIT_ELEMENTS // head.weight.shape[0])
-    return LinearCrossEntropy.apply(hidden, head.weight, targets[mask], chunk)
+    if per_row:
+        return torch.stack(
+            [
+                LinearCrossEntropy.apply(
+                    hidden[r][mask[r]], head.weight, targets[r][mask[r]], chunk
+                )
+                for r in range(len(targets))
+            ]
+        )
+    return LinearCrossEntropy.apply(hidden[mask], head.weight, targets[mask], chunk)
