@@ -168,7 +168,9 @@ class Encoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # per-tensor loading bars: the runner shows progress
         if device is None:
             device = "cuda" if torch.cuda.is_available() else "cpu"
         if backend == "auto":
