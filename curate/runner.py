@@ -40,11 +40,6 @@ from curate.text import field_text
 
 FILE = "_file"
 CURATED_COLUMNS = ["id", "source", "messages", "tools", "meta"]
-INGEST_SCORES = {
-    "prompt_chars": "prompt_chars",
-    "response_chars": "response_chars",
-    "turns": "turns",
-}
 
 
 def run_pipeline(

@@ -32,6 +32,21 @@ from curate.stages import STAGES
 from curate.text import field_text
 from tests.conftest import shared, write_pipeline
 
+# the report's sections, in page order: what both report tests expect to find
+SECTIONS = (
+    "overview",
+    "funnel",
+    "reasons",
+    "duplicates",
+    "scores",
+    "refusals",
+    "map",
+    "diversity",
+    "training",
+    "rows",
+)
+
+
 HOSTILE = [
     "<script>document.title='PWNED';alert('xss')</script>",
     "<img src=x onerror=\"document.title='PWNED';alert(1)\">",

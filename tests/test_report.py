@@ -22,19 +22,13 @@ from curate.report.run import load_run
 from curate.review import check_overrides, load_overrides
 from curate.stages import STAGES
 from tests.conftest import chat, shared, write_jsonl, write_pipeline
-from tests.report_fixtures import HOSTILE, HOSTILE_SOURCE, add_run_outputs, demo_run, make_run
-
-SECTIONS = (
-    "overview",
-    "funnel",
-    "reasons",
-    "duplicates",
-    "scores",
-    "refusals",
-    "map",
-    "diversity",
-    "training",
-    "rows",
+from tests.report_fixtures import (
+    HOSTILE,
+    HOSTILE_SOURCE,
+    SECTIONS,
+    add_run_outputs,
+    demo_run,
+    make_run,
 )
 
 

@@ -19,23 +19,11 @@ import pytest
 from curate.report.build import write_report
 from curate.review import check_overrides, load_overrides
 from tests.browser import Browser, find_chromium
-from tests.report_fixtures import HOSTILE, HOSTILE_SOURCE, demo_run
+from tests.report_fixtures import HOSTILE, HOSTILE_SOURCE, SECTIONS, demo_run
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium not installed (apt-get install -y chromium)"
-)
-SECTIONS = (
-    "overview",
-    "funnel",
-    "reasons",
-    "duplicates",
-    "scores",
-    "refusals",
-    "map",
-    "diversity",
-    "training",
-    "rows",
 )
 
 # What each section must show once the page has loaded (examples rendered on load).

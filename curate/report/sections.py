@@ -159,8 +159,8 @@ def turns(
     return out
 
 
-def example(row: dict[str, Any]) -> dict[str, Any]:
-    scores = {k: v for k, v in (row.get("scores") or {}).items() if v is not None}
+def _verdict(row: dict[str, Any]) -> dict[str, Any]:
+    """Which row it is and what happened to it: the head of every example card."""
     return {
         "source": row["source"],
         "row": row["row"],
@@ -169,6 +169,13 @@ def example(row: dict[str, Any]) -> dict[str, Any]:
         "stage": row.get("stage"),
         "reason": row.get("reason"),
         "detail": row.get("detail"),
+    }
+
+
+def example(row: dict[str, Any]) -> dict[str, Any]:
+    scores = {k: v for k, v in (row.get("scores") or {}).items() if v is not None}
+    return {
+        **_verdict(row),
         "tags": row.get("tags") or [],
         "scores": {k: format_number(v) for k, v in scores.items()},
         "turns": turns(row.get("messages"), row.get("raw")),
@@ -318,13 +325,7 @@ def near_duplicates(run: RunFiles) -> dict[str, Any]:
 def _brief(row: dict[str, Any]) -> dict[str, Any]:
     scores = row.get("scores") or {}
     return {
-        "source": row["source"],
-        "row": row["row"],
-        "id": row["id"],
-        "decision": row["decision"],
-        "stage": row.get("stage"),
-        "reason": row.get("reason"),
-        "detail": row.get("detail"),
+        **_verdict(row),
         "jaccard": scores.get("minhash_jaccard"),
     }
 

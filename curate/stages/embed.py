@@ -283,9 +283,7 @@ def _export_openvino(st: Any, target: Path) -> None:
     import openvino as ov
     import torch
 
-    example = st.tokenizer(
-        ["an example", "a longer example text"], padding=True, return_tensors="pt"
-    )
+    example = _example_batch(st)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.xml")
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
@@ -318,9 +316,7 @@ def _export(st: Any, target: Path) -> None:
     """Trace transformer + pooling + normalise into one graph with dynamic batch/length."""
     import torch
 
-    example = st.tokenizer(
-        ["an example", "a longer example text"], padding=True, return_tensors="pt"
-    )
+    example = _example_batch(st)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
@@ -339,6 +335,11 @@ def _export(st: Any, target: Path) -> None:
             dynamo=False,
         )
     os.replace(tmp, target)
+
+
+def _example_batch(st: Any) -> Any:
+    """Two texts of different lengths: traces keep batch and length dynamic."""
+    return st.tokenizer(["an example", "a longer example text"], padding=True, return_tensors="pt")
 
 
 def _chain(st: Any) -> Any:
