@@ -256,3 +256,32 @@ def test_batches_stream_large_files(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "many.jsonl", [chat(f"q{i}", f"a{i}") for i in range(2500)])
     batches = list(read_source(SourceFile(path, "many", "many"), batch_rows=1000))
     assert [b.records.height for b in batches] == [1000, 1000, 500]
+
+
+@pytest.mark.parametrize("read_bytes", [1, 7, 64, 1 << 20])
+@pytest.mark.parametrize("max_rows", [1, 3, 1000])
+def test_jsonl_blocks_match_a_line_by_line_reader(
+    tmp_path: Path, read_bytes: int, max_rows: int
+) -> None:
+    """Blocks cut anywhere (mid-line, mid-CRLF) give the rows, line numbers and bytes of a
+    plain line-by-line read: blank lines are skipped but counted, CRLF is stripped, a
+    last line without a newline is kept."""
+    from curate.io.readers import jsonl_blocks
+
+    body = b'{"a": 1}\n\n{"b": "two"}\r\n  \n{"c": "x' + b"y" * 100 + b'"}\n\r\n{bad\n{"d": 4}'
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(body)
+    expected = [
+        (number, line.rstrip(b"\r"))
+        for number, line in enumerate(body.split(b"\n"), start=1)
+        if line.strip()
+    ]
+    blocks = list(jsonl_blocks(path, max_rows=max_rows, read_bytes=read_bytes))
+    rows = [raw for block in blocks for raw in block]
+    assert [(r.line, r.raw) for r in rows] == expected
+    assert [r.row for r in rows] == list(range(len(expected)))
+    assert all(len(block) <= max_rows for block in blocks)
+    for block in blocks:  # the buffer a parser gets holds exactly the block's lines
+        assert [line for line in block.data.split(b"\n") if line.strip()] == [
+            line.rstrip(b"\r") for line in block.lines
+        ]

@@ -54,7 +54,7 @@ def test_vectorised_equals_reference_on_real_data(
     assert_frame_equal(fast, slow)
     lines = [line for line in jsonl.read_bytes().split(b"\n") if line.strip()]
     records, rest = vectorised_records(
-        lines, list(range(len(lines))), _format(path), "x", None, FieldNames()
+        b"\n".join(lines), 0, len(lines), _format(path), "x", None, FieldNames()
     )
     taken = 0 if records is None else records.height
     assert taken + len(rest) == len(lines)

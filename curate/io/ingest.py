@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import polars as pl
 
 from curate.errors import InputError
 from curate.io.formats import PARSERS, BadRow, FieldNames, detect_format, validate_conversation
-from curate.io.readers import RawRow, file_type, read_raw
+from curate.io.readers import LineBlock, RawRow, file_type, jsonl_blocks, read_raw
 from curate.io.vectorised import vectorised_records
 from curate.records import RECORD_SCHEMA, content_id, record_id, records_frame
 
@@ -66,31 +66,42 @@ def read_source(
     JSONL batches go through the vectorised path first; the rows it does not take (and
     every row of other file types) go through the reference mapping in `formats`.
     """
-    rows = read_raw(src.path)
-    if limit is not None:
-        rows = itertools.islice(rows, limit)  # record numbers run 0, 1, 2... in every reader
     fmt = None if src.format == "auto" else src.format
     first = True
-    while batch := list(itertools.islice(rows, batch_rows)):
+    for batch in _batches(src, batch_rows, limit):
         if first and src.format == "auto":
-            fmt = vote_format(batch[:DETECT_ROWS], src.fields)
+            fmt = vote_format([batch[i] for i in range(min(len(batch), DETECT_ROWS))], src.fields)
         first = False
         yield _map_batch(src, batch, fmt, strict, vectorised)
 
 
+def _batches(src: SourceFile, batch_rows: int, limit: int | None) -> Iterator[Sequence[RawRow]]:
+    """Raw rows in batches; JSONL comes as unparsed line blocks (`readers.LineBlock`)."""
+    left = limit if limit is not None else -1  # record numbers run 0, 1, 2... in every reader
+    if _is_jsonl(src):
+        for block in jsonl_blocks(src.path, batch_rows):
+            if left == 0:
+                return
+            if 0 < left < len(block):
+                block = block.head(left)
+            left -= len(block)
+            yield block
+        return
+    rows = read_raw(src.path)
+    if limit is not None:
+        rows = itertools.islice(rows, limit)
+    while batch := list(itertools.islice(rows, batch_rows)):
+        yield batch
+
+
 def _map_batch(
-    src: SourceFile, raws: list[RawRow], fmt: str | None, strict: bool, vectorised: bool
+    src: SourceFile, raws: Sequence[RawRow], fmt: str | None, strict: bool, vectorised: bool
 ) -> Batch:
     fast: pl.DataFrame | None = None
     rest: Iterable[int] = range(len(raws))
-    if vectorised and _is_jsonl(src):  # lines not parsed yet: try the vectorised path
+    if vectorised and isinstance(raws, LineBlock):  # lines not parsed yet: try the fast path
         fast, rest = vectorised_records(
-            [r.raw for r in raws],  # type: ignore[misc]
-            [r.row for r in raws],
-            fmt,
-            src.source,
-            src.license,
-            src.fields,
+            raws.data, raws.first_row, len(raws), fmt, src.source, src.license, src.fields
         )
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []
@@ -106,7 +117,7 @@ def _map_batch(
             bad.append(_bad_row(src, raw, exc))
     records = records_frame(good)
     if fast is not None and fast.height:
-        records = pl.concat([fast, records]).sort("row")
+        records = pl.concat([fast, records]).sort("row") if records.height else fast
     return Batch(records, pl.DataFrame(bad, schema=BAD_SCHEMA))
 
 

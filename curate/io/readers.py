@@ -85,13 +85,77 @@ def _parse_error(data: bytes, error: Exception) -> BadRow:
 
 
 def _jsonl(path: Path) -> Iterator[RawRow]:
-    row = 0
+    for block in jsonl_blocks(path):
+        yield from block
+
+
+@dataclass(slots=True)
+class LineBlock:
+    """Consecutive non-blank JSONL lines, unparsed: line i is record `first_row + i`.
+
+    A block is a sequence of pending `RawRow`s (made only when asked for), and `data` is
+    the same lines as one newline-separated buffer, so a parser can take the whole block
+    without a Python object per line.
+    """
+
+    lines: list[bytes]  # without line ends
+    first_row: int
+    line_numbers: list[int]  # physical, 1-based
+    data: bytes
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i: int) -> RawRow:
+        return RawRow(self.first_row + i, self.line_numbers[i], PENDING, raw=self.lines[i])
+
+    def __iter__(self) -> Iterator[RawRow]:
+        return (self[i] for i in range(len(self.lines)))
+
+    def head(self, n: int) -> LineBlock:
+        lines = self.lines[:n]
+        return LineBlock(lines, self.first_row, self.line_numbers[:n], b"\n".join(lines))
+
+
+def jsonl_blocks(
+    path: Path, max_rows: int = 20_000, read_bytes: int = 1 << 25
+) -> Iterator[LineBlock]:
+    """The file's non-blank lines in blocks of at most `max_rows`, read `read_bytes` at a
+    time. Blank lines are not rows, but they count for line numbers."""
+    row, line_no, tail = 0, 1, b""
     with open_binary(path) as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue  # blank lines are not rows
-            yield RawRow(row, line_no, PENDING, raw=line.rstrip(b"\r\n"))
-            row += 1
+        while True:
+            chunk = handle.read(read_bytes)
+            data = tail + chunk if tail else chunk
+            cut = data.rfind(b"\n") + 1 if chunk else len(data)
+            if chunk and cut == 0:  # one line longer than read_bytes: read on
+                tail = data
+                continue
+            block, tail = data[:cut], data[cut:]
+            if not block:
+                return
+            for part in _blocks_of(block, row, line_no, max_rows):
+                row += len(part.lines)
+                yield part
+            line_no += block.count(b"\n") + (not block.endswith(b"\n"))
+
+
+def _blocks_of(block: bytes, row: int, line_no: int, max_rows: int) -> Iterator[LineBlock]:
+    lines = block.split(b"\n")
+    if block.endswith(b"\n"):
+        lines.pop()
+    if b"\r" in block:
+        lines = [line.rstrip(b"\r") for line in lines]
+    keep = [i for i, line in enumerate(lines) if line.strip()]
+    clean = len(keep) == len(lines) and b"\r" not in block
+    if not clean:
+        lines = [lines[i] for i in keep]
+    for start in range(0, len(lines), max_rows):
+        part = lines[start : start + max_rows]
+        # the block as read is already the buffer when nothing was dropped or cut
+        data = block if clean and len(lines) <= max_rows else b"\n".join(part)
+        numbers = [line_no + i for i in keep[start : start + max_rows]]
+        yield LineBlock(part, row + start, numbers, data)
 
 
 def _json(path: Path) -> Iterator[RawRow]:

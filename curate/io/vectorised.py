@@ -29,22 +29,25 @@ META_TYPES = (pl.String, pl.Int64, pl.Boolean)
 
 
 def vectorised_records(
-    lines: list[bytes],
-    rows: list[int],
+    data: bytes,
+    first_row: int,
+    count: int,
     fmt: str | None,
     source: str,
     license_: str | None,
     fields: FieldNames,
 ) -> tuple[pl.DataFrame | None, list[int]]:
-    """Records for the clean lines, and the positions of the lines left to the reference path."""
-    everything = list(range(len(lines)))
-    if fmt not in MAPPERS or not lines:
+    """Records for the clean lines of `data` (`count` non-blank JSONL lines, records
+    `first_row`, `first_row + 1`, ...), and the positions of the lines left to the
+    reference path."""
+    everything = list(range(count))
+    if fmt not in MAPPERS or not count:
         return None, everything
     try:
-        frame = pl.read_ndjson(io.BytesIO(b"\n".join(lines)), infer_schema_length=None)
+        frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
     except Exception:  # a malformed line anywhere: the reference path finds it
         return None, everything
-    if frame.height != len(lines):
+    if frame.height != count:
         return None, everything
     mapped = MAPPERS[fmt](frame, fields)
     if mapped is None:
@@ -62,8 +65,8 @@ def vectorised_records(
             clean = clean & ~pl.col(column).str.contains(COERCED)
     license_col = pl.col("license") if "license" in frame.columns else pl.lit(None, pl.String)
     meta = pl.struct(meta_columns).struct.json_encode() if meta_columns else pl.lit("{}")
-    out = frame.with_columns(_row=pl.Series(rows, dtype=pl.Int64)).select(
-        pl.col("_row").alias("row"),
+    out = frame.select(
+        pl.int_range(first_row, first_row + count, dtype=pl.Int64).alias("row"),
         messages.alias("messages"),
         meta.alias("meta"),
         license_col.fill_null(pl.lit(license_, pl.String)).alias("license"),

@@ -1,7 +1,8 @@
 """Exact duplicates: rows whose canonical text matches an earlier row's.
 
 Canonical text is NFKC, case-folded, whitespace-collapsed (numbers kept, so "2+2" and
-"2+3" stay apart). The first row in input order keeps; the others point to it.
+"2+3" stay apart); rows are grouped by a 128-bit hash of it (`curate.dedup.exact`). The
+first row in input order keeps; the others point to it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Literal
 import polars as pl
 
 from curate.stages.base import CLUSTER, DETAIL, DUPLICATE_OF, REASON, Context, Stage, StageConfig
-from curate.text import field_text, normalized
+
+KEYS = ["_exact_hi", "_exact_lo"]  # curate.dedup.exact.KEYS (numba is only loaded to run)
 
 
 class ExactDedupConfig(StageConfig):
@@ -25,13 +27,16 @@ class ExactDedup(Stage):
     config: ExactDedupConfig
 
     def annotate(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-        return frame.with_columns(normalized(field_text(self.config.field)).alias("_exact_text"))
+        from curate.dedup.exact import exact_keys  # numba: loaded when the stage runs
+
+        keys = exact_keys(frame["messages"], self.config.field)
+        return pl.concat([frame, keys], how="horizontal")
 
     def decide(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-        first = pl.col("_pos").min().over("_exact_text")
+        first = pl.col("_pos").min().over(KEYS)
         keeper = frame.with_row_index("_pos").select(
             keeper_pos=first,
-            in_group=pl.len().over("_exact_text") > 1,
+            in_group=pl.len().over(KEYS) > 1,
             duplicate=pl.col("_pos") != first,
         )
         keeper_id = frame["id"].gather(keeper["keeper_pos"])
@@ -41,7 +46,7 @@ class ExactDedup(Stage):
             pl.lit(":"),
             frame["row"].gather(keeper["keeper_pos"]).cast(pl.String),
         )
-        return frame.drop("_exact_text").with_columns(
+        return frame.drop(KEYS).with_columns(
             pl.when(keeper["duplicate"]).then(pl.lit("duplicate")).alias(REASON),
             pl.when(keeper["duplicate"]).then(frame.select(where).to_series()).alias(DETAIL),
             pl.when(keeper["duplicate"]).then(keeper_id).alias(DUPLICATE_OF),
