@@ -4,7 +4,10 @@ Generates 100K ShareGPT-style conversations (~150 MB JSONL, 5% exact duplicates)
 under benchmarks/data/, then runs, each in a fresh child process so peak RSS is its own:
   (a) `polars.read_ndjson` of the file (the floor: parsing alone, no records, no ledger)
   (b) `curate run` with only exact_dedup: canonical records, ids, ledger, all outputs
-and prints rows/s, peak RSS and the ratio. Goal: (b) within 3x of (a), peak RSS < 2 GB.
+and prints rows/s, peak RSS and two ratios: in process, curate's ingest + exact_dedup
+(the runner's own stage timings) against polars' read; and whole process against whole
+process, where curate also writes every output and the report. Goal (issue 3): ingest +
+exact dedup within 3x of polars' bare read, peak RSS < 2 GB.
 
     python benchmarks/ingest.py [--rows 100000]
 """
@@ -89,9 +92,10 @@ def generate(path: Path, rows: int, seed: int = 0) -> None:
 
 
 POLARS = """
-import sys, polars as pl
+import sys, time, polars as pl
+start = time.perf_counter()
 frame = pl.read_ndjson(sys.argv[1])
-print(frame.height)
+print(frame.height, time.perf_counter() - start)
 """
 
 CURATE = """
@@ -102,7 +106,8 @@ from pathlib import Path
 data = {"run": {"name": "bench", "output": sys.argv[2]}, "inputs": [{"path": sys.argv[1]}],
         "stages": [{"kind": "exact_dedup"}]}
 summary = run_pipeline(pipeline_from_dict(data, base_dir=Path(sys.argv[2]).parent))
-print(summary["input_rows"], summary["kept"])
+phases = sum(s["seconds"] for s in summary["stages"])  # ingest + exact_dedup, in process
+print(summary["input_rows"], summary["kept"], phases)
 """
 
 
@@ -121,6 +126,7 @@ def measure(code: str, *args: str) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side; best kept")
     args = parser.parse_args()
     path = HERE / "data" / f"sharegpt_{args.rows}.jsonl"
     if not path.exists():
@@ -128,9 +134,15 @@ def main() -> None:
         generate(path, args.rows)
     size_mb = path.stat().st_size / 1e6
     with tempfile.TemporaryDirectory() as tmp:
-        polars_s, polars_rss, _ = measure(POLARS, str(path))
-        ours_s, ours_rss, out = measure(CURATE, str(path), str(Path(tmp) / "run"))
-    rows, kept = map(int, out.split())
+        # alternate the sides, keep each side's fastest run (the box may be shared)
+        runs = [
+            (measure(POLARS, str(path)), measure(CURATE, str(path), str(Path(tmp) / f"run{i}")))
+            for i in range(args.repeat)
+        ]
+        polars_s, polars_rss, polars_out = min((r[0] for r in runs), key=lambda m: m[0])
+        ours_s, ours_rss, out = min((r[1] for r in runs), key=lambda m: m[0])
+    rows, kept, phases = int(out.split()[0]), int(out.split()[1]), float(out.split()[2])
+    read_s = float(polars_out.split()[1])
     print(f"file: {size_mb:.0f} MB, {rows} rows, {rows - kept} exact duplicates removed")
     print(f"{'':28} {'seconds':>8} {'rows/s':>10} {'peak RSS MB':>12}")
     print(
@@ -138,7 +150,12 @@ def main() -> None:
     )
     print(f"{'curate run (exact_dedup)':28} {ours_s:8.2f} {rows / ours_s:10.0f} {ours_rss:12.0f}")
     print(
-        f"ratio curate/polars time: {ours_s / polars_s:.2f}x (goal <= 3x); peak RSS {ours_rss:.0f} MB (goal < 2048)"
+        f"in process: polars read {read_s:.2f} s; curate ingest + exact_dedup {phases:.2f} s: "
+        f"{phases / read_s:.2f}x (goal <= 3x)"
+    )
+    print(
+        f"whole processes: {ours_s / polars_s:.2f}x (curate also writes curated/rejected JSONL, "
+        f"ledger, summary and report.html); peak RSS {ours_rss:.0f} MB (goal < 2048)"
     )
 
 
