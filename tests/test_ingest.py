@@ -268,7 +268,9 @@ def test_jsonl_blocks_match_a_line_by_line_reader(
     last line without a newline is kept."""
     from curate.io.readers import jsonl_blocks
 
-    body = b'{"a": 1}\n\n{"b": "two"}\r\n  \n{"c": "x' + b"y" * 100 + b'"}\n\r\n{bad\n{"d": 4}'
+    clean = b"".join(b'{"n": %d}\n' % i for i in range(5))  # blocks without blank lines
+    odd = b'{"a": 1}\n\n{"b": "two"}\r\n  \n{"c": "x' + b"y" * 100 + b'"}\n\r\n{bad\n{"d": 4}'
+    body = clean + odd + b"\n" + clean + b" \t"  # last line: whitespace, no newline
     path = tmp_path / "odd.jsonl"
     path.write_bytes(body)
     expected = [

@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 
 from curate.io.formats import FieldNames
 from curate.io.ingest import SourceFile, read_records, read_source
-from curate.io.vectorised import vectorised_records
+from curate.io.vectorised import parse_block, vectorised_records
 from tests.conftest import shared, write_jsonl
 
 
@@ -54,7 +54,7 @@ def test_vectorised_equals_reference_on_real_data(
     assert_frame_equal(fast, slow)
     lines = [line for line in jsonl.read_bytes().split(b"\n") if line.strip()]
     records, rest = vectorised_records(
-        b"\n".join(lines), 0, len(lines), _format(path), "x", None, FieldNames()
+        parse_block(b"\n".join(lines)), 0, len(lines), _format(path), "x", None, FieldNames()
     )
     taken = 0 if records is None else records.height
     assert taken + len(rest) == len(lines)

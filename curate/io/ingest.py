@@ -11,6 +11,7 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import polars as pl
 from curate.errors import InputError
 from curate.io.formats import PARSERS, BadRow, FieldNames, detect_format, validate_conversation
 from curate.io.readers import LineBlock, RawRow, file_type, jsonl_blocks, read_raw
-from curate.io.vectorised import vectorised_records
+from curate.io.vectorised import parse_block, vectorised_records
 from curate.records import RECORD_SCHEMA, content_id, record_id, records_frame
 
 BAD_SCHEMA: dict[str, pl.DataType] = {
@@ -68,11 +69,30 @@ def read_source(
     """
     fmt = None if src.format == "auto" else src.format
     first = True
-    for batch in _batches(src, batch_rows, limit):
-        if first and src.format == "auto":
-            fmt = vote_format([batch[i] for i in range(min(len(batch), DETECT_ROWS))], src.fields)
-        first = False
-        yield _map_batch(src, batch, fmt, strict, vectorised)
+    with ThreadPoolExecutor(max_workers=1) as parser:
+        for batch, parsed in _parsed_ahead(_batches(src, batch_rows, limit), parser, vectorised):
+            if first and src.format == "auto":
+                fmt = vote_format(
+                    [batch[i] for i in range(min(len(batch), DETECT_ROWS))], src.fields
+                )
+            first = False
+            yield _map_batch(src, batch, parsed, fmt, strict)
+
+
+def _parsed_ahead(
+    batches: Iterator[Sequence[RawRow]], parser: ThreadPoolExecutor, vectorised: bool
+) -> Iterator[tuple[Sequence[RawRow], Future[pl.DataFrame | None] | None]]:
+    """Each batch with its JSONL block being parsed by polars in `parser`, one block
+    ahead: polars parses block i+1 (without the GIL) while Python maps block i."""
+    ahead: tuple[Sequence[RawRow], Future[pl.DataFrame | None] | None] | None = None
+    for batch in batches:
+        fast = vectorised and isinstance(batch, LineBlock)
+        current = (batch, parser.submit(parse_block, batch.data) if fast else None)
+        if ahead is not None:
+            yield ahead
+        ahead = current
+    if ahead is not None:
+        yield ahead
 
 
 def _batches(src: SourceFile, batch_rows: int, limit: int | None) -> Iterator[Sequence[RawRow]]:
@@ -95,13 +115,17 @@ def _batches(src: SourceFile, batch_rows: int, limit: int | None) -> Iterator[Se
 
 
 def _map_batch(
-    src: SourceFile, raws: Sequence[RawRow], fmt: str | None, strict: bool, vectorised: bool
+    src: SourceFile,
+    raws: Sequence[RawRow],
+    parsed: Future[pl.DataFrame | None] | None,
+    fmt: str | None,
+    strict: bool,
 ) -> Batch:
     fast: pl.DataFrame | None = None
     rest: Iterable[int] = range(len(raws))
-    if vectorised and isinstance(raws, LineBlock):  # lines not parsed yet: try the fast path
+    if parsed is not None and isinstance(raws, LineBlock):  # parsed by polars: the fast path
         fast, rest = vectorised_records(
-            raws.data, raws.first_row, len(raws), fmt, src.source, src.license, src.fields
+            parsed.result(), raws.first_row, len(raws), fmt, src.source, src.license, src.fields
         )
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []

@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,28 +94,49 @@ def _jsonl(path: Path) -> Iterator[RawRow]:
 class LineBlock:
     """Consecutive non-blank JSONL lines, unparsed: line i is record `first_row + i`.
 
-    A block is a sequence of pending `RawRow`s (made only when asked for), and `data` is
-    the same lines as one newline-separated buffer, so a parser can take the whole block
-    without a Python object per line.
+    `data` holds the lines as one newline-separated buffer, so a parser can take the
+    whole block at once. The block is also a sequence of pending `RawRow`s, for the rows
+    a parser leaves; the lines are only split into Python objects when one is asked for.
     """
 
-    lines: list[bytes]  # without line ends
-    first_row: int
-    line_numbers: list[int]  # physical, 1-based
     data: bytes
+    count: int
+    first_row: int
+    first_line: int  # physical, 1-based line number of the first line
+    line_numbers: list[int] | None = None  # each line's, when blank lines were left out
+    _lines: list[bytes] | None = None
 
     def __len__(self) -> int:
-        return len(self.lines)
+        return self.count
 
     def __getitem__(self, i: int) -> RawRow:
-        return RawRow(self.first_row + i, self.line_numbers[i], PENDING, raw=self.lines[i])
+        line = self.line_numbers[i] if self.line_numbers else self.first_line + i
+        return RawRow(self.first_row + i, line, PENDING, raw=self.lines[i])
 
     def __iter__(self) -> Iterator[RawRow]:
-        return (self[i] for i in range(len(self.lines)))
+        return (self[i] for i in range(self.count))
+
+    @property
+    def lines(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = self.data.split(b"\n")[: self.count]
+        return self._lines
 
     def head(self, n: int) -> LineBlock:
         lines = self.lines[:n]
-        return LineBlock(lines, self.first_row, self.line_numbers[:n], b"\n".join(lines))
+        numbers = self.line_numbers[:n] if self.line_numbers else None
+        return LineBlock(b"\n".join(lines), len(lines), self.first_row, self.first_line, numbers)
+
+
+# a line of nothing but whitespace (blank lines are not rows): the first line, or any
+# other (its leading newline is a literal prefix, which `re` scans for at memchr speed)
+_BLANK_FIRST = re.compile(rb"[ \t\x0b\x0c]*(?:\n|\Z)")
+_BLANK_LATER = re.compile(rb"\n[ \t\x0b\x0c]*(?:\n|\Z)")
+
+
+def _has_blank_line(block: bytes) -> bool:
+    end = len(block) - block.endswith(b"\n")  # the block's own last newline ends no line
+    return bool(_BLANK_FIRST.match(block, 0, end) or _BLANK_LATER.search(block, 0, end))
 
 
 def jsonl_blocks(
@@ -131,31 +153,36 @@ def jsonl_blocks(
             if chunk and cut == 0:  # one line longer than read_bytes: read on
                 tail = data
                 continue
-            block, tail = data[:cut], data[cut:]
+            block, tail = (data[:cut], data[cut:]) if cut < len(data) else (data, b"")
             if not block:
                 return
-            for part in _blocks_of(block, row, line_no, max_rows):
-                row += len(part.lines)
+            newlines = block.count(b"\n")
+            for part in _blocks_of(block, newlines, row, line_no, max_rows):
+                row += part.count
                 yield part
-            line_no += block.count(b"\n") + (not block.endswith(b"\n"))
+            line_no += newlines + (not block.endswith(b"\n"))
 
 
-def _blocks_of(block: bytes, row: int, line_no: int, max_rows: int) -> Iterator[LineBlock]:
-    lines = block.split(b"\n")
-    if block.endswith(b"\n"):
-        lines.pop()
-    if b"\r" in block:
-        lines = [line.rstrip(b"\r") for line in lines]
+def _blocks_of(
+    block: bytes, newlines: int, row: int, line_no: int, max_rows: int
+) -> Iterator[LineBlock]:
+    lines_in_block = newlines + (not block.endswith(b"\n"))
+    if b"\r" not in block and not _has_blank_line(block):  # the common case: no copies
+        if lines_in_block <= max_rows:
+            yield LineBlock(block, lines_in_block, row, line_no)
+            return
+        lines = block.split(b"\n")[:lines_in_block]
+        for start in range(0, len(lines), max_rows):
+            part = lines[start : start + max_rows]
+            yield LineBlock(b"\n".join(part), len(part), row + start, line_no + start, None, part)
+        return
+    lines = [line.rstrip(b"\r") for line in block.split(b"\n")[:lines_in_block]]
     keep = [i for i, line in enumerate(lines) if line.strip()]
-    clean = len(keep) == len(lines) and b"\r" not in block
-    if not clean:
-        lines = [lines[i] for i in keep]
+    lines = [lines[i] for i in keep]
     for start in range(0, len(lines), max_rows):
         part = lines[start : start + max_rows]
-        # the block as read is already the buffer when nothing was dropped or cut
-        data = block if clean and len(lines) <= max_rows else b"\n".join(part)
         numbers = [line_no + i for i in keep[start : start + max_rows]]
-        yield LineBlock(part, row + start, numbers, data)
+        yield LineBlock(b"\n".join(part), len(part), row + start, line_no, numbers, part)
 
 
 def _json(path: Path) -> Iterator[RawRow]:

@@ -28,8 +28,20 @@ COERCED = r"^\s*[\[{]|^-?\d+(\.\d+)?([eE][+-]?\d+)?$|^(true|false|null)$"
 META_TYPES = (pl.String, pl.Int64, pl.Boolean)
 
 
+def parse_block(data: bytes) -> pl.DataFrame | None:
+    """The lines of a JSONL block as a frame (None when polars cannot read one of them).
+
+    Every line's keys are kept: the schema is inferred over all of them, since a key that
+    first appears late is a meta field like any other.
+    """
+    try:
+        return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+    except Exception:  # a malformed line anywhere: the reference path finds it
+        return None
+
+
 def vectorised_records(
-    data: bytes,
+    frame: pl.DataFrame | None,
     first_row: int,
     count: int,
     fmt: str | None,
@@ -37,17 +49,11 @@ def vectorised_records(
     license_: str | None,
     fields: FieldNames,
 ) -> tuple[pl.DataFrame | None, list[int]]:
-    """Records for the clean lines of `data` (`count` non-blank JSONL lines, records
-    `first_row`, `first_row + 1`, ...), and the positions of the lines left to the
-    reference path."""
+    """Records for the clean rows of `frame` (`parse_block` of `count` non-blank JSONL
+    lines, records `first_row`, `first_row + 1`, ...), and the positions of the lines left
+    to the reference path."""
     everything = list(range(count))
-    if fmt not in MAPPERS or not count:
-        return None, everything
-    try:
-        frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
-    except Exception:  # a malformed line anywhere: the reference path finds it
-        return None, everything
-    if frame.height != count:
+    if fmt not in MAPPERS or frame is None or frame.height != count:
         return None, everything
     mapped = MAPPERS[fmt](frame, fields)
     if mapped is None:
