@@ -14,13 +14,14 @@ from typer.testing import CliRunner
 
 from curate.cli import app
 from curate.errors import InputError
-from curate.report import sections
+from curate.report import html, sections
 from curate.report.build import write_report
 from curate.report.html import render_html, script_json
 from curate.report.markdown import render_markdown
 from curate.report.run import load_run
 from curate.review import check_overrides, load_overrides
 from curate.stages import STAGES
+from curate.text import field_text
 from tests.conftest import chat, shared, write_jsonl, write_pipeline
 from tests.report_fixtures import (
     HOSTILE,
@@ -233,6 +234,50 @@ def test_word_diff_and_highlight() -> None:
         ("", "Well, "), ("mark", "I Apologize, But"), ("", " no."),
     ]  # fmt: skip
     assert sections.highlight("nothing here", 'matched "I cannot"') == [("", "nothing here")]
+
+
+def test_table_snippets_collapse_only_the_head_of_each_text(demo: Path) -> None:
+    """The row table collapses whitespace in a text's head only: its snippets must equal
+    those of the whole text collapsed, on real texts and on heads that are all whitespace."""
+    ledger = load_run(demo).ledger
+    real = [t for f in ("prompt", "response") for t in ledger.select(field_text(f)).to_series()]
+    gaps = [" " * 500, "\n\t \u00a0\u2003\u3000" * 80, "\r\n" * 300]
+    made = [f"{gap}{word}{gap}{word} end" for gap in gaps for word in ("a", "word " * 30)]
+    made += ["", "  ", "x", " x ", "a \u2028 b" * 200, "é\t" * 500 + "z" * 40]
+    texts = pl.DataFrame({"t": real + made})
+    assert texts.height > 500
+    for limit in (30, 50, 240):
+        whole = texts.with_columns(pl.col("t").str.replace_all(r"\s+", " ").str.strip_chars())
+        head = texts.lazy().with_columns(sections._collapsed_head("t", limit)).collect()
+        assert head["t"].str.len_chars().max() < whole["t"].str.len_chars().max()
+        assert head.select(sections._snippet("t", limit)).equals(
+            whole.select(sections._snippet("t", limit))
+        )
+
+
+def test_compiled_template_cache(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled template is kept between runs and renders the same page; a cache that
+    cannot be written changes nothing."""
+    run = load_run(demo)
+    html.environment.cache_clear()
+    monkeypatch.setattr(html, "_bytecode_cache", lambda: None)
+    page = render_html(run)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for folder in (cache, tmp_path / "missing"):
+        monkeypatch.setattr(
+            html, "_bytecode_cache", lambda f=folder: html.CompiledTemplates(str(f))
+        )
+        html.environment.cache_clear()
+        assert render_html(run) == page  # compiled, and kept where it can be
+        kept = [(p, p.stat().st_ino) for p in tmp_path.glob("**/*.cache")]
+        html.environment.cache_clear()
+        assert render_html(run) == page  # loaded
+        assert [(p, p.stat().st_ino) for p in tmp_path.glob("**/*.cache")] == kept
+    assert [p.parent for p, _ in kept] == [cache]
+    html.environment.cache_clear()
 
 
 def test_texts_are_paired_with_their_ledger_rows(demo: Path) -> None:

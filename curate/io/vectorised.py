@@ -14,9 +14,8 @@ valid; or when `meta` would need a null, a float or a nested value.
 
 from __future__ import annotations
 
-import hashlib
 import io
-from typing import Any
+from hashlib import blake2b
 
 import polars as pl
 
@@ -89,15 +88,14 @@ def vectorised_records(
         ).struct.json_encode()
     ).to_series()
     # NFC changes nothing in ASCII text; the few other rows take the reference path's id
-    non_ascii = (canonical.str.len_bytes() != canonical.str.len_chars()).to_list()
-    from curate.records import record_id
+    ids = [blake2b(text, digest_size=8).hexdigest() for text in canonical.cast(pl.Binary)]
+    non_ascii = (canonical.str.len_bytes() != canonical.str.len_chars()).arg_true().to_list()
+    if non_ascii:
+        from curate.records import record_id
 
-    ids = [
-        record_id(m, None) if odd else hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-        for text, odd, m in zip(
-            canonical.to_list(), non_ascii, _lazy_messages(fast, non_ascii), strict=True
-        )
-    ]
+        messages = fast["messages"].gather(non_ascii).to_list()
+        for position, turns in zip(non_ascii, messages, strict=True):
+            ids[position] = record_id(turns, None)
     records = fast.select(
         pl.Series("id", ids, dtype=pl.String),
         pl.lit(source).alias("source"),
@@ -108,15 +106,6 @@ def vectorised_records(
         "license",
     ).cast(RECORD_SCHEMA)  # type: ignore[arg-type]
     return records, slow
-
-
-def _lazy_messages(fast: pl.DataFrame, needed: list[bool]) -> list[Any]:
-    """Python messages only for the rows that need them (non-ASCII ids)."""
-    if not any(needed):
-        return [None] * len(needed)
-    positions = [i for i, n in enumerate(needed) if n]
-    picked = dict(zip(positions, fast["messages"].gather(positions).to_list(), strict=True))
-    return [picked.get(i) for i in range(len(needed))]
 
 
 def _turn(role: pl.Expr, content: pl.Expr) -> pl.Expr:

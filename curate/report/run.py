@@ -13,7 +13,6 @@ hundreds of MB of text in memory. `RunFiles.ledger` still gives every row with i
 
 from __future__ import annotations
 
-import io
 import json
 import mmap
 from dataclasses import dataclass, field
@@ -35,8 +34,9 @@ TRAIN_LOG = "train_log.jsonl"
 COMPARE = "compare.jsonl"
 MASK_PREVIEW = "mask_preview.jsonl"
 TEXT_SCHEMA = {"messages": pl.List(MESSAGE), "raw": pl.String}
+LINE = pl.Struct({"id": pl.String, **TEXT_SCHEMA})  # what the report reads of an output line
 OUTPUTS = (("kept", "curated.jsonl"), ("rejected", "rejected.jsonl"))  # decision -> its file
-SCAN_CHUNK = 1 << 24  # bytes scanned at a time for line starts
+SCAN_CHUNK = 1 << 20  # bytes scanned at a time for line starts (fits a CPU cache)
 
 
 @dataclass
@@ -160,7 +160,7 @@ class OutputText:
             return rows.with_columns(_null_text())
         if self.whole is None and self.fmt == "messages":
             texts = self._lines(rows["_line"].to_numpy())
-            if texts is not None and (texts["id"] == rows["id"]).all():
+            if texts is not None and texts["id"].eq_missing(rows["id"]).all():
                 return rows.hstack(texts.drop("id"))
         return rows.join(self._whole(), on="_line", how="left")
 
@@ -175,9 +175,10 @@ class OutputText:
             open(self.path, "rb") as handle,
             mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm,
         ):
-            data = b"\n".join(mm[a:b] for a, b in spans.tolist())
+            data = pl.Series([mm[a:b] for a, b in spans.tolist()], dtype=pl.Binary)
         try:
-            texts = pl.read_ndjson(io.BytesIO(data), schema={"id": pl.String, **TEXT_SCHEMA})
+            # decoding the lines as a column is ~2x faster than read_ndjson on their join
+            texts = data.cast(pl.String).str.json_decode(LINE).struct.unnest()
         except pl.exceptions.PolarsError:
             return None
         return texts if texts.height == len(lines) else None

@@ -30,6 +30,7 @@ DIFF_CHARS = 900  # characters of a text compared in a near-duplicate diff
 MAP_POINTS = 4000
 MAX_TABLE_ROWS = 20_000
 TABLE_TEXT_CHARS = 2_000_000  # snippet characters in the row table, shared by its rows
+SNIPPET_HEAD = 4  # a snippet of n characters collapses the first 4n of its text
 COMPARE_SHOWN = 12
 MASK_ROWS, MASK_TOKENS = 4, 600
 SEED = 0
@@ -464,8 +465,9 @@ def refusals(run: RunFiles) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- embeddings map
 
 
-def embedding_map(run: RunFiles, table_rows: dict[tuple[str, int], int]) -> dict[str, Any] | None:
-    """PCA of the embeddings, sampled; each point: x, y, category, index into the row table."""
+def embedding_map(run: RunFiles, table_rows: pl.DataFrame) -> dict[str, Any] | None:
+    """PCA of the embeddings, sampled; each point: x, y, category, index into the row table
+    (`table_rows`: source, row and `t`, the row's index in the table)."""
     emb = run.embeddings
     if emb is None or emb.is_empty() or "embedding" not in emb.columns:
         return None
@@ -488,18 +490,8 @@ def embedding_map(run: RunFiles, table_rows: dict[tuple[str, int], int]) -> dict
         .then(pl.lit("rejected"))
         .otherwise(pl.lit("kept"))
     )
-    keys = list(table_rows)
     joined = joined.with_columns(category.alias("category")).join(
-        pl.DataFrame(
-            {
-                "source": [k[0] for k in keys],
-                "row": [k[1] for k in keys],
-                "t": list(table_rows.values()),
-            },
-            schema={"source": pl.String, "row": pl.Int64, "t": pl.Int64},
-        ),
-        on=["source", "row"],
-        how="left",
+        table_rows, on=["source", "row"], how="left"
     )
     total = joined.height
     if total > MAP_POINTS:
@@ -659,9 +651,13 @@ def row_table(run: RunFiles) -> dict[str, Any]:
     n = max(ledger.height, 1)
     per_row = max(60, min(480, TABLE_TEXT_CHARS // n))
     p_len, r_len, d_len = per_row // 2, per_row * 3 // 10, max(per_row // 5, 40)
-    # whitespace collapsed once per text, in its own step (select would redo it per use)
-    texts = _texts(run, ledger).with_columns(
-        pl.col(c).str.replace_all(r"\s+", " ").str.strip_chars() for c in ("_prompt", "_response")
+    # whitespace collapsed once per text, in its own step (select would redo it per use);
+    # lazy, so that each head is collapsed once for both its uses in `_collapsed_head`
+    texts = (
+        _texts(run, ledger)
+        .lazy()
+        .with_columns(_collapsed_head("_prompt", p_len), _collapsed_head("_response", r_len))
+        .collect()
     )
     frame = texts.select(
         "source", "row", "id", "decision", "stage", "reason", "tags",
@@ -697,7 +693,7 @@ def row_table(run: RunFiles) -> dict[str, Any]:
         "_response",
         "tags",
     ).rows()
-    keys = {(r[0], r[1]): i for i, r in enumerate(frame.select("source", "row").iter_rows())}
+    keys = frame.select("source", "row", pl.int_range(pl.len(), dtype=pl.Int64).alias("t"))
     return {
         "total": total,
         "shown": len(rows),
@@ -707,6 +703,27 @@ def row_table(run: RunFiles) -> dict[str, Any]:
         "rows": rows,
         "keys": keys,
     }
+
+
+def _collapsed_head(column: str, limit: int) -> pl.Expr:
+    """A text column with each whitespace run as one space, enough of it for a snippet of
+    `limit` characters.
+
+    Only the head of a text is collapsed, which is much cheaper on long texts and gives the
+    same snippet: collapsing turns a prefix of a text into a prefix of the result, so a
+    head that collapses to more than `limit` characters starts as the whole text does. Only
+    a text whose head collapses to fewer (mostly whitespace) is collapsed whole.
+    """
+    full = pl.col(column)
+    head = _collapsed(full.str.slice(0, SNIPPET_HEAD * limit))
+    enough = (head.str.len_chars() > limit) | (full.str.len_chars() <= SNIPPET_HEAD * limit)
+    rest = _collapsed(pl.when(~enough).then(full))  # null where the head is enough
+    return pl.when(enough).then(head).otherwise(rest).alias(column)
+
+
+def _collapsed(text: pl.Expr) -> pl.Expr:
+    # every whitespace run as one space, as `curate.text.normalized` does it (5x faster than \s+)
+    return text.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars()
 
 
 def _snippet(column: str, limit: int) -> pl.Expr:
