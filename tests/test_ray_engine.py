@@ -194,3 +194,11 @@ def test_ray_embed_and_deita_select_match_local(tmp_path: Path, cluster) -> None
     assert_frame_equal(a, b, check_exact=False, abs_tol=1e-6)
     summaries = [json.loads((d / "summary.json").read_text()) for d in (local, on_ray)]
     assert summaries[0]["diversity"] == summaries[1]["diversity"]
+
+
+def test_model_stages_get_one_actor_per_gpu_else_per_cpu() -> None:
+    from curate.engines.ray import actor_pool
+
+    assert actor_pool({"CPU": 64.0, "GPU": 8.0}) == {"concurrency": 8, "num_gpus": 1}
+    assert actor_pool({"CPU": 2.0}) == {"concurrency": 2, "num_cpus": 1}
+    assert actor_pool({}) == {"concurrency": 1, "num_cpus": 1}

@@ -126,22 +126,23 @@ def _feed(data, a, b, state):  # pragma: no cover
             c += width
             continue
         if pending:
-            word |= np.uint64(0x20) << shift
-            shift += _EIGHT
-            length += np.uint64(1)
+            h1, h2, word, shift, length = _put(h1, h2, word, shift, length, 0x20)
             pending = False
-            if shift == np.uint64(64):
-                h1, h2 = _mix(h1, h2, word)
-                word, shift = np.uint64(0), np.uint64(0)
-        word |= np.uint64(byte) << shift
-        shift += _EIGHT
-        length += np.uint64(1)
+        h1, h2, word, shift, length = _put(h1, h2, word, shift, length, byte)
         started = True
-        if shift == np.uint64(64):
-            h1, h2 = _mix(h1, h2, word)
-            word, shift = np.uint64(0), np.uint64(0)
         c += 1
     return h1, h2, word, shift, length, pending, started
+
+
+@nb.njit(cache=True, inline="always")
+def _put(h1, h2, word, shift, length, byte):  # pragma: no cover
+    """One byte into the 8-byte word; a full word goes into the lanes."""
+    word |= np.uint64(byte) << shift
+    shift += _EIGHT
+    if shift == np.uint64(64):
+        h1, h2 = _mix(h1, h2, word)
+        word, shift = np.uint64(0), np.uint64(0)
+    return h1, h2, word, shift, length + np.uint64(1)
 
 
 @nb.njit(cache=True, inline="always")

@@ -6,7 +6,8 @@ step turns a block into a polars frame and calls the code the local engine calls
 - ingest: one read task per input file, mapped through `curate.io.ingest.read_source`;
   the global input order (`_key`) is the local runner's: (file, row) ranked.
 - per-row stages (quality, refusal, embed, decontaminate): `map_batches` calling the
-  stage's own `annotate` and `decide` on each block.
+  stage's own `annotate` and `decide` on each block; embed on a pool of actors, one per
+  GPU when the cluster has GPUs (each loads the model once), else one per CPU.
 - exact_dedup: the stage's `annotate` per block, a hash shuffle on the canonical text,
   then the stage's own `decide` on each partition (a partition holds whole groups).
 - near_dedup: texts and template-line counts per block, frequent lines counted by a
@@ -80,6 +81,7 @@ HASH = "_hash"  # shuffle key
 SIDE = "_side"  # join input: 0 left, 1 right
 STRIP_STATS = {"stripped": "_nd_stripped", "rows": "_nd_rows", "whole": "_nd_whole"}
 ROW_STAGES = frozenset({"quality", "refusal", "embed", "decontaminate"})
+MODEL_STAGES = frozenset({"embed"})  # row stages that load a model: run on an actor pool
 DISTRIBUTED = ROW_STAGES | {"exact_dedup", "near_dedup"}
 GATHERED = frozenset({"select"})  # global by nature: run on the driver when the rows fit
 EXTRA_COLUMNS = {"refusal": ["refusal_tier"]}  # gathered for driver-side warnings
@@ -291,6 +293,26 @@ def _on_frames(fn: Callable[..., pl.DataFrame], *args: Any) -> Callable[[pa.Tabl
     return apply
 
 
+class _FrameActor:
+    """A Ray Data actor UDF: `fn(frame, *args)` per block; the actor's process keeps what
+    `fn` caches (an embedding model) for every block it is given."""
+
+    def __init__(self, fn: Callable[..., pl.DataFrame], *args: Any) -> None:
+        self.apply = _on_frames(fn, *args)
+
+    def __call__(self, table: pa.Table) -> pa.Table:
+        return self.apply(table)
+
+
+def actor_pool(resources: dict[str, float]) -> dict[str, Any]:
+    """map_batches options for a model stage: one actor per GPU when the cluster has
+    GPUs, else one per CPU."""
+    gpus = int(resources.get("GPU", 0))
+    if gpus:
+        return {"concurrency": gpus, "num_gpus": 1}
+    return {"concurrency": max(1, int(resources.get("CPU", 1))), "num_cpus": 1}
+
+
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     """Verdict columns with one dtype in every block (an all-null block must not differ)."""
     return frame.with_columns(
@@ -348,6 +370,20 @@ class RayEngine:
     def map(self, ds: Any, fn: Callable[..., pl.DataFrame], *args: Any) -> Any:
         """`fn(frame, *args)` on every block (a whole block per call)."""
         return ds.map_batches(_on_frames(fn, *args), batch_format="pyarrow", batch_size=None)
+
+    def map_on_actors(self, ds: Any, fn: Callable[..., pl.DataFrame], *args: Any) -> Any:
+        """`fn(frame, *args)` on every block, in a pool of long-lived actors: a stage that
+        loads a model loads it once per actor, not once per task. On a cluster with GPUs
+        each actor holds one GPU (Ray sets its CUDA_VISIBLE_DEVICES), so the stage's
+        default device, cuda when present, is that GPU; without GPUs, one actor per CPU."""
+        pool = actor_pool(self.ray.cluster_resources())
+        return ds.map_batches(
+            _FrameActor,
+            fn_constructor_args=(fn, *args),
+            batch_format="pyarrow",
+            batch_size=None,
+            **pool,
+        )
 
     def shuffle(self, ds: Any, keys: list[str]) -> Any:
         """Partition by `keys` so that each block holds whole groups: a Ray Data sort on a
@@ -444,7 +480,9 @@ class RayEngine:
         if alive.count() == 0:
             empty = self.gather(alive)
             return self.ray.data.from_arrow(table_of(_typed(stage.apply(empty, ctx))))
-        if stage.kind in ROW_STAGES:
+        if stage.kind in MODEL_STAGES:
+            decided = self.map_on_actors(alive, _row_stage, stage, worker)
+        elif stage.kind in ROW_STAGES:
             if hasattr(stage, "setup"):  # read reference files once, on the driver
                 stage.setup(ctx)
             decided = self.map(alive, _row_stage, stage, worker)
