@@ -5,9 +5,11 @@ Read top to bottom: `run_pipeline` is the whole run.
 
 from __future__ import annotations
 
+import logging
 import platform
 import resource
 import shutil
+import threading
 import time
 import uuid
 from collections import Counter
@@ -34,7 +36,7 @@ from curate.ledger import KEY, Ledger
 from curate.progress import Progress
 from curate.records import RECORD_SCHEMA
 from curate.stages import STAGES, Context
-from curate.stages.base import VERDICT_COLUMNS
+from curate.stages.base import VERDICT_COLUMNS, Stage
 from curate.stages.embed import COLUMN as EMBEDDING
 from curate.text import field_text
 
@@ -60,9 +62,13 @@ def run_pipeline(
     if config.run.engine == "ray":  # same stages, ledger and outputs, on a Ray cluster
         from curate.engines.ray import run_on_ray
 
-        summary = run_on_ray(pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=quiet)
+        summary = run_on_ray(
+            pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=quiet
+        )
     else:
-        summary = _curate_locally(pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=quiet)
+        summary = _curate_locally(
+            pipeline, out=out, cache=cache, strict=strict, limit=limit, quiet=quiet
+        )
     if config.train is not None and train:
         _train(pipeline, summary, quiet=quiet)
     return summary
@@ -96,10 +102,15 @@ def _curate_locally(
     progress = Progress(enabled=not quiet)
     ctx = stage_context(pipeline, cache_dir, progress)
 
+    stages = [STAGES[stage_config.kind](stage_config) for stage_config in config.stages]
+    warming = threading.Thread(target=_warm_up, args=(stages, ctx), daemon=True)
+    warming.start()  # kernels and models load while ingest reads
+
     # 1. ingest: canonical records and bad rows, each row keyed by its input order
     with progress:
         t0 = time.perf_counter()
         records, bad = _ingest(pipeline, strict=strict, limit=limit, progress=progress)
+        warming.join()
         order = (
             pl.concat(
                 [
@@ -145,8 +156,7 @@ def _curate_locally(
         alive = records.drop(FILE)
         embedded: pl.DataFrame | None = None  # rows as the embed stage saw them
         before_select: pl.DataFrame | None = None
-        for i, stage_config in enumerate(config.stages):
-            stage = STAGES[stage_config.kind](stage_config)
+        for i, stage in enumerate(stages):
             t0 = time.perf_counter()
             ctx.stages_before = [s.kind for s in config.stages[:i]]
             if stage.kind == "select":
@@ -192,6 +202,16 @@ def _curate_locally(
             shutil.rmtree(staging, ignore_errors=True)
     summary["output_dir"] = str(out_dir)
     return summary
+
+
+def _warm_up(stages: list[Stage], ctx: Context) -> None:
+    """Each stage's `warm_up`, best effort: a failure here shows again, with its proper
+    error, when the stage runs."""
+    for stage in stages:
+        try:
+            stage.warm_up(ctx)
+        except Exception:
+            logging.getLogger(__name__).debug("warm-up of %s failed", stage.name, exc_info=True)
 
 
 def ingest_scores(records: pl.DataFrame) -> pl.DataFrame:
@@ -261,7 +281,9 @@ def _review(
     t0 = time.perf_counter()
     alive, dropped = _apply_overrides(overrides, alive, records, ledger)
     n_in = alive.height + dropped.len()
-    return alive, _stage_stat("review", "review", n_in, alive.height, dropped, time.perf_counter() - t0)
+    return alive, _stage_stat(
+        "review", "review", n_in, alive.height, dropped, time.perf_counter() - t0
+    )
 
 
 def _apply_overrides(

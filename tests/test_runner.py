@@ -283,3 +283,39 @@ def test_override_for_a_changed_row_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"overrides\[0\]\.path: no such file"):
         curate.run(str(missing))
+
+
+def test_stages_warm_up_beside_ingest_and_a_failed_warm_up_is_harmless(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner loads each stage's kernels in a background thread while ingest reads;
+    a warm-up that fails changes nothing (the stage itself still runs, same outputs)."""
+    import threading
+
+    from curate.stages.exact_dedup import ExactDedup
+    from curate.stages.near_dedup import NearDedup
+
+    write_jsonl(tmp_path / "d.jsonl", [chat("What is 2+2?", "4"), chat("What is 2+2?", "4")])
+    stages = [{"kind": "exact_dedup"}, {"kind": "near_dedup"}]
+    first = write_pipeline(tmp_path, [{"path": "d.jsonl"}], stages, run={"output": "a"})
+    warmed: list[tuple[str, str]] = []
+    real = ExactDedup.warm_up
+
+    def record(self, ctx) -> None:
+        warmed.append((self.kind, threading.current_thread().name))
+        real(self, ctx)
+
+    def fail(self, ctx) -> None:
+        warmed.append((self.kind, threading.current_thread().name))
+        raise RuntimeError("no kernels today")
+
+    monkeypatch.setattr(ExactDedup, "warm_up", record)
+    monkeypatch.setattr(NearDedup, "warm_up", fail)
+    curate.run(str(first))
+    assert [kind for kind, _ in warmed] == ["exact_dedup", "near_dedup"]
+    assert all(name != threading.main_thread().name for _, name in warmed)
+    monkeypatch.undo()
+    second = write_pipeline(tmp_path, [{"path": "d.jsonl"}], stages, run={"output": "b"})
+    curate.run(str(second))
+    for name in ("curated.jsonl", "rejected.jsonl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

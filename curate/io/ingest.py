@@ -11,7 +11,6 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,30 +68,11 @@ def read_source(
     """
     fmt = None if src.format == "auto" else src.format
     first = True
-    with ThreadPoolExecutor(max_workers=1) as parser:
-        for batch, parsed in _parsed_ahead(_batches(src, batch_rows, limit), parser, vectorised):
-            if first and src.format == "auto":
-                fmt = vote_format(
-                    [batch[i] for i in range(min(len(batch), DETECT_ROWS))], src.fields
-                )
-            first = False
-            yield _map_batch(src, batch, parsed, fmt, strict)
-
-
-def _parsed_ahead(
-    batches: Iterator[Sequence[RawRow]], parser: ThreadPoolExecutor, vectorised: bool
-) -> Iterator[tuple[Sequence[RawRow], Future[pl.DataFrame | None] | None]]:
-    """Each batch with its JSONL block being parsed by polars in `parser`, one block
-    ahead: polars parses block i+1 (without the GIL) while Python maps block i."""
-    ahead: tuple[Sequence[RawRow], Future[pl.DataFrame | None] | None] | None = None
-    for batch in batches:
-        fast = vectorised and isinstance(batch, LineBlock)
-        current = (batch, parser.submit(parse_block, batch.data) if fast else None)
-        if ahead is not None:
-            yield ahead
-        ahead = current
-    if ahead is not None:
-        yield ahead
+    for batch in _batches(src, batch_rows, limit):
+        if first and src.format == "auto":
+            fmt = vote_format([batch[i] for i in range(min(len(batch), DETECT_ROWS))], src.fields)
+        first = False
+        yield _map_batch(src, batch, fmt, strict, vectorised)
 
 
 def _batches(src: SourceFile, batch_rows: int, limit: int | None) -> Iterator[Sequence[RawRow]]:
@@ -115,17 +95,19 @@ def _batches(src: SourceFile, batch_rows: int, limit: int | None) -> Iterator[Se
 
 
 def _map_batch(
-    src: SourceFile,
-    raws: Sequence[RawRow],
-    parsed: Future[pl.DataFrame | None] | None,
-    fmt: str | None,
-    strict: bool,
+    src: SourceFile, raws: Sequence[RawRow], fmt: str | None, strict: bool, vectorised: bool
 ) -> Batch:
     fast: pl.DataFrame | None = None
     rest: Iterable[int] = range(len(raws))
-    if parsed is not None and isinstance(raws, LineBlock):  # parsed by polars: the fast path
+    if vectorised and isinstance(raws, LineBlock):  # lines not parsed yet: the fast path
         fast, rest = vectorised_records(
-            parsed.result(), raws.first_row, len(raws), fmt, src.source, src.license, src.fields
+            parse_block(raws.data),
+            raws.first_row,
+            len(raws),
+            fmt,
+            src.source,
+            src.license,
+            src.fields,
         )
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []

@@ -92,6 +92,11 @@ class Stage:
     def name(self) -> str:
         return self.config.label
 
+    def warm_up(self, ctx: Context) -> None:
+        """Load what `annotate` and `decide` will need (compiled kernels, models) ahead of
+        time. The local runner calls it in a background thread while ingest reads the
+        input, so loading overlaps reading. It must not touch `ctx` beyond reading it."""
+
     def annotate(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         """Return `frame` with this stage's columns added (scores, signatures, tags)."""
         return frame
@@ -111,6 +116,20 @@ class Stage:
         return decided.filter(pl.col(REASON).is_null()).drop(
             [c for c in VERDICT_COLUMNS if c in decided.columns]
         )
+
+
+def warm_up_frame() -> pl.DataFrame:
+    """Two small records, one a near copy of the other: enough to run a stage's kernels."""
+    from curate.records import message, record_id, records_frame
+
+    rows = []
+    for i, answer in enumerate(("Paris is the capital of France.", "Paris is France's capital.")):
+        messages = [message("user", "What is the capital of France?"), message("assistant", answer)]
+        rows.append(
+            {"id": record_id(messages, None), "source": "warm-up", "row": i, "messages": messages,
+             "tools": None, "meta": "{}", "license": None}
+        )  # fmt: skip
+    return records_frame(rows)
 
 
 def keep_all(frame: pl.DataFrame) -> pl.DataFrame:

@@ -85,15 +85,21 @@ class Embed(Stage):
     Config = EmbedConfig
     config: EmbedConfig
 
-    def annotate(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-        texts = frame.select(field_text(self.config.field).str.strip_chars()).to_series()
-        encoder = load_encoder(
+    def warm_up(self, ctx: Context) -> None:
+        self.encoder(ctx)  # the model loads (and exports) while ingest reads
+
+    def encoder(self, ctx: Context) -> Encoder:
+        return load_encoder(
             resolve_model(self.config.model, ctx.base_dir),
             backend=self.config.backend,
             device=self.config.device,
             max_length=self.config.max_length,
             export_dir=_export_dir(ctx),
         )
+
+    def annotate(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+        texts = frame.select(field_text(self.config.field).str.strip_chars()).to_series()
+        encoder = self.encoder(ctx)
         keys = pl.Series([_text_hash(t) for t in texts.to_list()], dtype=pl.String)
 
         def compute(positions: pl.Series) -> pl.Series:

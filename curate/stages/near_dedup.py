@@ -39,7 +39,16 @@ from curate.dedup.minhash import (
     two_decimals,
 )
 from curate.dedup.shingles import ShingleSpec, shingle, strip_template_lines
-from curate.stages.base import CLUSTER, DETAIL, DUPLICATE_OF, REASON, Context, Stage, StageConfig
+from curate.stages.base import (
+    CLUSTER,
+    DETAIL,
+    DUPLICATE_OF,
+    REASON,
+    Context,
+    Stage,
+    StageConfig,
+    warm_up_frame,
+)
 from curate.text import field_text
 
 TEXT = "_near_dedup_text"
@@ -107,6 +116,10 @@ class NearDedup(Stage):
         if self.config.bands is not None and self.config.rows is not None:
             return self.config.bands, self.config.rows
         return lsh_params(self.config.threshold, self.config.num_perm)
+
+    def warm_up(self, ctx: Context) -> None:
+        if self.config.index is None:  # with an index, decide would write to it
+            self.apply(warm_up_frame())  # loads numba and the shingle/MinHash/LSH kernels
 
     def annotate(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         cfg = self.config
