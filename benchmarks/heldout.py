@@ -1,17 +1,21 @@
-"""Refusal and quality stages on the held-out labelled set (default config).
+"""Refusal and quality stages on a held-out labelled set (default config).
 
 tests/data/refusal_quality_heldout.jsonl was written blind, without reading the detectors'
-patterns or the tuning set, so these figures are an honest estimate, unlike those on
-tests/data/refusal_quality_labelled.jsonl (an upper bound). Prints hard / soft /
-any-refusal P/R/F1, low-quality P/R overall and per reason, and every misclassified row.
+patterns or the tuning set. Its first measurement was an honest estimate; the detectors
+were then widened by classes of phrasing against it (issue 5), so it is now a development
+set and its figures an upper bound, like those on tests/data/refusal_quality_labelled.jsonl.
+tests/data/refusal_quality_heldout2.jsonl, written blind by another author after that
+work and measured once, is the estimate. Prints hard / soft / any-refusal P/R/F1,
+low-quality P/R overall and per reason, and every misclassified row.
 
-    .venv/bin/python benchmarks/heldout.py
+    .venv/bin/python benchmarks/heldout.py [tests/data/refusal_quality_heldout2.jsonl]
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -93,7 +97,8 @@ def quality_report(rows: list[dict], out: pl.DataFrame) -> None:
 
 def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines()]
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else HELDOUT
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     frame = frame_of(rows)
     refusal_report(rows, Refusal().apply(frame, Context()))
     quality_report(rows, Quality().apply(frame, Context()))

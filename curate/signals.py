@@ -47,6 +47,13 @@ DANGLING_END = (
 )
 # A truncation is judged on prose: a last line of this many words or more.
 PROSE_LINE_WORDS = 20
+# ... or on a list whose items end a sentence but the last, of this many words or more
+# ("5. **Saturn**: its density is lower than that of wat"): cut mid-item.
+LIST_ITEM = r"[ \t]*(?:[-*•+]|\d+[.)])[ \t]+"
+CUT_LIST_ITEM = (
+    rf"(?m)^{LIST_ITEM}[^\n]*[.!?。！？][*_)\]]*[ \t]*\n(?:[ \t]*\n)*{LIST_ITEM}[^\n]*\z"
+)
+LIST_ITEM_WORDS = 3
 
 
 def count_words(text: pl.Expr) -> pl.Expr:
@@ -101,19 +108,24 @@ def last_line(text: pl.Expr) -> pl.Expr:
 
 def ends_mid_sentence(text: pl.Expr) -> pl.Expr:
     """The text stops mid-sentence: its last line is prose (PROSE_LINE_WORDS words or more)
-    without a sentence ending, or it ends on a comma, colon or a word like "the"/"and".
+    without a sentence ending, or it ends on a comma, colon or a word like "the"/"and", or
+    it is a list item of LIST_ITEM_WORDS+ words without a sentence ending after an item
+    with one (the items were sentences; the last was cut).
 
-    Shorter last lines (a list item, a poem or lyric line, "Paris", a code line, hashtags)
-    are not judged: they end cleanly without punctuation all the time.
+    Other short last lines (a list item, a poem or lyric line, "Paris", a code line,
+    hashtags) are not judged: they end cleanly without punctuation all the time.
     """
     stripped = text.str.strip_chars()
     tail = last_line(text)
+    cut_item = stripped.str.contains(CUT_LIST_ITEM)
+    # one threshold expression, so the last line's words are counted once
+    min_words = pl.when(cut_item).then(LIST_ITEM_WORDS).otherwise(PROSE_LINE_WORDS)
     return (stripped != "") & (
         stripped.str.contains(DANGLING_END)
         | (
             ~stripped.str.contains(CLEAN_END)
             & ~tail.str.contains(r"#\w+\s*$")
-            & (count_words(tail) >= PROSE_LINE_WORDS)
+            & (count_words(tail) >= min_words)
         )
     )
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import polars as pl
 import pytest
 from ftfy.badness import is_bad
 from pydantic import ValidationError
 
+from curate.records import message, record_id, records_frame
 from curate.stages.base import Context
-from curate.stages.quality import Quality, QualityConfig, mojibake_pattern
+from curate.stages.quality import PLACEHOLDERS, Quality, QualityConfig, mojibake_pattern
 from tests.conftest import shared
 from tests.filter_support import alpaca_eval, conversations, labelled, precision_recall
 
@@ -170,3 +174,142 @@ def test_strong_model_outputs_are_mostly_kept():
     )
     assert gpt4["reject_reason"].is_not_null().mean() < 0.04
     assert gpt4["quality"].mean() > falcon["quality"].mean()
+
+
+# --- families of flaws (issue 5), written for these tests --------------------------------
+
+PLANETS = (
+    "1. **Mercury**: closest to the Sun, with almost no atmosphere.\n"
+    "2. **Venus**: wrapped in clouds of sulphuric acid.\n"
+    "3. **Earth**: the only world known to have liquid water on its surface.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "response", "reason"),
+    [
+        # stubs and notes for the writer: placeholders
+        ("Name three rivers in Africa.", "{answer}", "placeholder"),
+        ("Describe photosynthesis.", "[Your answer here]", "placeholder"),
+        ("Summarise the plot of Hamlet.", "<insert summary>", "placeholder"),
+        (
+            "How do I sort a dict by value?",
+            "FIXME: add the explanation before release.",
+            "placeholder",
+        ),
+        ("Write a welcome line for new users.", "Welcome aboard, {{ user.name }}!", "placeholder"),
+        # template variables in a template the user asked for: the answer itself
+        (
+            "Write an email template for a shipping delay.",
+            "Hi {{first_name}}, your order {{order_id}} is running two days late. Sorry!",
+            None,
+        ),
+        (
+            "Give me a notification message for a failed payment.",
+            "Your payment of {{amount}} did not go through. Please update your card.",
+            None,
+        ),
+        (
+            "Write a Handlebars snippet greeting the user.",
+            "Hello, {{name}}! You have {{count}} new messages.",
+            None,
+        ),
+        # look-alikes that are answers
+        ("Sort [3, 1, 2].", "[1, 2, 3]", None),
+        (
+            "Make me a to-do list for moving house.",
+            "- todo: book the van\n- todo: pack the kitchen",
+            None,
+        ),
+        # a list cut inside its last item
+        (
+            "List the first four planets with a fact each.",
+            PLANETS + "4. **Mars**: its red colour comes from iron oxi",
+            "truncated",
+        ),
+        (
+            "List the first four planets with a fact each.",
+            PLANETS + "4. **Mars**: its red colour comes from iron oxide.",
+            None,
+        ),
+        ("Name two fruits.", "- Apples are crunchy.\n- Pears", None),
+        ("List European capitals.", "1. Paris\n2. Berlin\n3. Madrid", None),
+        # lengths the prompt asks for
+        (
+            "Write a 300-word story about a lighthouse keeper.",
+            "The keeper lit the lamp every night until the ships stopped coming.",
+            "too_short",
+        ),
+        (
+            "Write a 3-paragraph essay on tides.",
+            "Tides come from the Moon's pull on the oceans and repeat twice a day.",
+            "too_short",
+        ),
+        (
+            "Write a complete Java class for a bank account with deposits and withdrawals.",
+            "Use a HashMap.",
+            "too_short",
+        ),
+        (
+            "Summarise this in under 50 words: the committee met and approved the budget.",
+            "The committee approved the budget.",
+            None,
+        ),
+        (
+            "Write a 20-word slogan for a bakery.",
+            "Fresh bread every morning, baked with love, shared with neighbours.",
+            None,
+        ),
+    ],
+)
+def test_flaw_families(prompt, response, reason):
+    [(got, _)] = verdicts(conversations((prompt, response)))
+    assert got == reason
+
+
+def test_empty_last_assistant_turn():
+    chats = [
+        [("user", "Recommend a history podcast."), ("assistant", "Try The Rest Is History."),
+         ("user", "And one about space?"), ("assistant", "  ")],
+        # the last turn holds a tool call: not empty
+        [("user", "Weather in Oslo?"), ("assistant", "Let me check."),
+         ("user", "Thanks"), ("assistant", "", '{"name": "weather", "arguments": {"city": "Oslo"}}')],
+    ]  # fmt: skip
+    records = []
+    for i, chat in enumerate(chats):
+        messages = [message(turn[0], turn[1], tool_calls=(turn[2:] or [None])[0]) for turn in chat]
+        records.append(
+            {"id": record_id(messages, None), "source": "test", "row": i, "messages": messages,
+             "tools": None, "meta": "{}", "license": None}
+        )  # fmt: skip
+    out = verdicts(records_frame(records))
+    assert out[0] == ("empty_response", "last assistant turn has no words")
+    assert out[1][0] != "empty_response"
+
+
+def test_requested_length_names_itself():
+    [(reason, detail)] = verdicts(
+        conversations(("Write a 400-word essay on bees.", "Bees pollinate crops and make honey."))
+    )
+    assert reason == "too_short"
+    assert "6 words < 100" in detail and "400-word" in detail
+
+
+def test_default_placeholders_are_valid_config():
+    assert QualityConfig(placeholders=list(PLACEHOLDERS)).placeholders == PLACEHOLDERS
+
+
+def test_low_quality_precision_and_recall_on_development_set():
+    """tests/data/refusal_quality_heldout.jsonl was written blind, then used to develop the
+    rules (issue 5): from then on a development set. A regression guard at the level
+    reached (P 1.0, R 0.98 with the gold reason on 43 of 45 when written)."""
+    path = Path(__file__).parent / "data" / "refusal_quality_heldout.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    frame = conversations(*[[(m["role"], m["content"]) for m in r["messages"]] for r in rows])
+    predicted = Quality().apply(frame, Context())["reject_reason"].to_list()
+    gold = [row["quality"] for row in rows]
+    flagged = [p for p in predicted if p is not None]
+    correct = sum(p is not None and p == g for p, g in zip(predicted, gold, strict=True))
+    assert correct / len(flagged) >= 0.95 and correct / sum(g is not None for g in gold) >= 0.9
+    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
+    assert negatives.count(None) == len(negatives)

@@ -294,9 +294,7 @@ def row_line_keys(lines: pl.DataFrame) -> pl.DataFrame:
 
 def frequent_lines(lines: pl.DataFrame, limit: float) -> pl.Series:
     """Keys of the lines found in more than `limit` rows."""
-    return (
-        row_line_keys(lines).group_by("key").len().filter(pl.col("len") > limit)["key"]
-    )
+    return row_line_keys(lines).group_by("key").len().filter(pl.col("len") > limit)["key"]
 
 
 def strip_lines(

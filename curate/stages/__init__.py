@@ -10,6 +10,22 @@ from curate.stages.quality import Quality
 from curate.stages.refusal import Refusal
 from curate.stages.select import Select
 
-STAGES: dict[str, type[Stage]] = {cls.kind: cls for cls in (ExactDedup, Quality, NearDedup, Decontaminate, Refusal, Embed, Select, Ifd)}
+STAGES: dict[str, type[Stage]] = {
+    cls.kind: cls
+    for cls in (ExactDedup, Quality, NearDedup, Decontaminate, Refusal, Embed, Select, Ifd)
+}
 
-__all__ = ["STAGES", "Context", "Decontaminate", "Embed", "ExactDedup", "Ifd", "NearDedup", "Quality", "Refusal", "Select", "Stage", "StageConfig"]
+__all__ = [
+    "STAGES",
+    "Context",
+    "Decontaminate",
+    "Embed",
+    "ExactDedup",
+    "Ifd",
+    "NearDedup",
+    "Quality",
+    "Refusal",
+    "Select",
+    "Stage",
+    "StageConfig",
+]

@@ -78,10 +78,28 @@ PLACEHOLDERS = [
     r"\[\s*(?:insert|add|enter|fill in|put)\b[^\]\n]{0,60}\]",  # [insert date here]
     r"<\s*(?:insert|add|enter|fill in|put)\b[^>\n]{0,60}>",  # <insert name>
     r"\[(?:placeholder|todo|tbd|tk)\]",
+    r"[<\[]\s*(?:your|the|insert|enter)\b[^<>\[\]\n]{0,40}\bhere\s*[>\]]",  # <your answer here>
+    # the whole response is one bracketed field: "{response}", "<answer>", "[Answer]"
+    r"\A\s*(?:\{\s*[A-Za-z_][\w ]{2,40}\}|<\s*[A-Za-z_][\w ]{2,40}>|\[\s*[A-Za-z_][\w ]{2,40}\])\s*(?-m:$)",
+    # a note left for the writer: "TODO: write the answer" (upper case: not a to-do list)
+    r"(?-i:\b(?:TODO|FIXME|TBD)\b)\s*:?\s*(?:write|add|fill|complete|insert|finish|answer|"
+    r"implement|provide|respond)\b",
     r"\blorem ipsum\b",
-    r"\A\s*(?:n/a|none|null|todo|tbd|\.\.\.|\?+)\s*\z",  # the whole response is a stub
+    r"\A\s*(?:n/a|none|null|todo|tbd|\.\.\.|\?+)\s*(?-m:$)",  # the whole response is a stub
     r"\b(?:your|the) (?:answer|response|output|text) goes here\b",
 ]
+
+# Template variables ({{name}}, {name}): the answer itself when the prompt asks for a
+# template, a macro or text a program fills in (TEMPLATE_CUE), placeholders otherwise.
+TEMPLATE_VARIABLE = r"\{\{\s*[\w.]+\s*\}\}|\{[A-Za-z_][A-Za-z0-9_]{2,40}\}"
+TEMPLATE_CUE = (
+    r"(?i)\b(?:templates?|macros?|canned (?:responses?|replies|messages?)|boilerplate|"
+    r"form letters?|mail[- ]?merge|merge (?:fields?|tags?)|placeholders?|variables?|reusable|"
+    r"snippets?|jinja|handlebars|mustache|liquid|f-strings?|format strings?|"
+    r"(?:error|notification|confirmation|welcome|onboarding|status|empty[- ]state|404) "
+    r"(?:pages?|messages?|e-?mails?|screens?|texts?|banners?|toasts?|copy)|UI (?:text|copy|"
+    r"strings?)|microcopy|localization|i18n)\b|plantilla|modèle|Vorlage|模板|模版"
+)
 
 # Prompts that ask for another language (or a long-form text, for `too_short`).
 TRANSLATION_CUE = (
@@ -95,8 +113,28 @@ LONG_FORM_CUE = (
     r"\bexplain\b.{0,40}\b(?:in detail|step by step|how)\b|\bin detail\b|\bstep[- ]by[- ]step\b|"
     r"\bdescribe\b|\b(?:compare|contrast)\b|\blist (?:\d+|several|some|the)\b|"
     r"escrib[ae] un|redacta|écri(?:s|vez) un|rédige|schreib(?:e|en Sie)? (?:einen|eine|ein)|"
-    r"写一(?:篇|个|首|封)|详细"
+    r"写一(?:篇|个|首|封)|详细|"
+    # code that cannot be a one-liner: "a complete Python class", "write a class"
+    r"\b(?:complete|full|entire|whole|fully[- ]working|full[- ]featured)\b.{0,30}\b(?:class|"
+    r"program|script|module|application|app|game|implementation|website|project)\b|"
+    r"\b(?:write|implement|create|build|design)\b.{0,30}\bclass(?:es)?\b"
 )
+# A length the prompt asks for: "a 500-word essay", "at least 300 words", "3 paragraphs"
+# (group 1: a word that makes it an upper bound, "under 50 words"; 4: "or less").
+REQUESTED_LENGTH = (
+    r"(?i)(?:\b(under|fewer than|less than|at most|no more than|max(?:imum)?(?: of)?|up to|"
+    r"within|limit(?:ed)? to|below|shorter than|not exceed(?:ing)?|menos de|moins de|"
+    r"höchstens|maximal|不超过|以内)\s+)?(\d{1,3}(?:,\d{3})*|\d+)\s*-?\s*(words?|palabras|mots|"
+    r"Wörtern?|字|paragraphs?|párrafos|paragraphes|Absätzen?|段)(\s+or (?:less|fewer)|以内)?"
+)
+# a cheap necessary condition for REQUESTED_LENGTH (case-sensitive, ASCII digits: ~10x
+# faster than the case-insensitive regex)
+LENGTH_NAMED = (
+    r"[0-9][\s-]*(?:[Ww]ords?|WORDS|[Pp]alabras|[Mm]ots|Wört|字|[Pp]aragraph|PARAGRAPH|[Pp]árrafo|"
+    r"[Pp]aragraphe|Absätz|段)"
+)
+# words a requested paragraph stands for
+PARAGRAPH_WORDS = 50
 
 SCORE_COLUMNS = {
     QUALITY: "quality",
@@ -123,8 +161,10 @@ class QualityConfig(StageConfig):
     dup_line_frac: float = Field(0.40, gt=0, le=1)
     top_ngram_frac: dict[int, float] = Field(default_factory=lambda: {2: 0.25, 3: 0.25, 4: 0.25})
     dup_ngram_frac: dict[int, float] = Field(default_factory=lambda: {5: 0.35, 10: 0.30})
-    # too_short: fewer words than this, to a prompt that asks for long-form text
+    # too_short: fewer words than this, to a prompt that asks for long-form text; or fewer
+    # than this fraction of a length the prompt asks for ("a 500-word essay")
     too_short_words: int = Field(8, ge=1)
+    too_short_fraction: float = Field(0.25, gt=0, le=1)
     # too_long: conversation tokens; `tokenizer` None = fast estimate, else "smollm2-135m"
     # (the default model's GGUF tokenizer) or a local Hugging Face model/tokenizer folder
     max_tokens: int = Field(8192, ge=1)
@@ -192,9 +232,12 @@ class Quality(Stage):
         )
         frame = frame.with_columns(
             count_tokens(views["conversation"], cfg.tokenizer, ctx).alias("quality_tokens"),
-            _asks_long_form(frame, cfg).alias("_q_asks_long"),
+            _last_turn_empty(pl.col("messages")).alias("_q_last_empty"),
+            *_min_words(frame, views["conversation"], cfg).get_columns(),
             *_ngram_stats(views["prose"], frame["quality_words"], cfg).get_columns(),
         )
+        if "_q_placeholder" in frame.columns:
+            frame = frame.with_columns(_unless_template(frame, views["prose"], cfg))
         if cfg.enabled("language_mismatch"):
             frame = frame.with_columns(_languages(frame, cfg, ctx).get_columns())
         return frame
@@ -239,8 +282,13 @@ def _rule_empty(cfg: QualityConfig) -> tuple[pl.Expr, pl.Expr]:
         (pl.element().struct.field("role") == "assistant")
         & pl.element().struct.field("tool_calls").is_not_null()
     )
-    hit = (pl.col("quality_words") == 0) & ~calls.list.any()
-    return hit, pl.lit("response has no words")
+    none = (pl.col("quality_words") == 0) & ~calls.list.any()
+    detail = (
+        pl.when(none)
+        .then(pl.lit("response has no words"))
+        .otherwise(pl.lit("last assistant turn has no words"))
+    )
+    return none | pl.col("_q_last_empty"), detail
 
 
 def _span(text: pl.Expr, pattern: str) -> pl.Expr:
@@ -355,11 +403,13 @@ def _rule_repetition(cfg: QualityConfig) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _rule_too_short(cfg: QualityConfig) -> tuple[pl.Expr, pl.Expr]:
-    hit = pl.col("_q_asks_long") & (pl.col("quality_words") < cfg.too_short_words)
+    hit = pl.col("quality_words") < pl.col("_q_min_words")
     detail = pl.concat_str(
         pl.col("quality_words").cast(pl.String),
-        pl.lit(f" words < {cfg.too_short_words} for a long-form prompt: "),
-        field_text("last_prompt").str.extract(f"({LONG_FORM_CUE})", 1),
+        pl.lit(" words < "),
+        pl.col("_q_min_words").cast(pl.String),
+        pl.lit(" for a prompt asking for: "),
+        pl.col("_q_asked"),
     )
     return hit, detail
 
@@ -415,16 +465,94 @@ def _text_hits(cfg: QualityConfig) -> dict[str, pl.Expr]:
     return hits
 
 
-def _asks_long_form(frame: pl.DataFrame, cfg: QualityConfig) -> pl.Series:
-    """Whether the last prompt asks for long-form text, read only where the response is
-    short enough for `too_short` to fire (false elsewhere)."""
-    short = (frame["quality_words"] < cfg.too_short_words).fill_null(False)
-    out = pl.Series("_q_asks_long", [False] * frame.height, dtype=pl.Boolean)
-    rows = short.arg_true() if cfg.enabled("too_short") else short.arg_true().head(0)
-    if rows.len():
-        asks = frame[rows].select(field_text("last_prompt").str.contains(LONG_FORM_CUE))
-        out = out.scatter(rows, asks.to_series().fill_null(False))
-    return out
+def _last_turn_empty(messages: pl.Expr) -> pl.Expr:
+    """The last assistant turn holds no word and no tool call (a conversation whose final
+    answer is missing, though earlier turns have words)."""
+    last = messages.list.eval(
+        pl.element().filter(pl.element().struct.field("role") == "assistant")
+    ).list.last()
+    content = last.struct.field("content").fill_null("")
+    return (
+        last.is_not_null()
+        & ~content.str.contains(r"\w")
+        & last.struct.field("tool_calls").is_null()
+    ).fill_null(False)
+
+
+def _min_words(frame: pl.DataFrame, conversation: pl.Series, cfg: QualityConfig) -> pl.DataFrame:
+    """`_q_min_words`: the fewest words an answer to the last prompt may have (null: no
+    bound), and `_q_asked`: the prompt text that sets it. `too_short_words` when the prompt
+    asks for long-form text (read only where the response is shorter than that); the
+    `too_short_fraction` of a length it asks for ("a 500-word essay": 125).
+    """
+    height = frame.height
+    bound = pl.Series("_q_min_words", [None] * height, dtype=pl.Int64)
+    asked = pl.Series("_q_asked", [None] * height, dtype=pl.String)
+    if not cfg.enabled("too_short") or height == 0:
+        return pl.DataFrame([bound, asked])
+    prompt = field_text("last_prompt")
+    short = (frame["quality_words"] < cfg.too_short_words).fill_null(False).arg_true()
+    if short.len():
+        cue = frame[short].select(prompt.str.extract(f"({LONG_FORM_CUE})", 1)).to_series()
+        rows = short.filter(cue.is_not_null())
+        bound = bound.scatter(rows, cfg.too_short_words)
+        asked = asked.scatter(rows, cue.drop_nulls())
+    # a length unit in the conversation, then the last prompt of those rows is read
+    named = conversation.str.contains(LENGTH_NAMED).fill_null(False).arg_true()
+    if named.len():
+        length = (
+            frame[named]
+            .select(
+                prompt.str.extract(f"({REQUESTED_LENGTH})", 1).alias("text"),
+                groups=prompt.str.extract_groups(REQUESTED_LENGTH),
+            )
+            .unnest("groups")
+            .select(
+                "text",
+                upper=pl.col("1").is_not_null() | pl.col("4").is_not_null(),
+                words=pl.col("2").str.replace_all(",", "").cast(pl.Int64, strict=False)
+                * pl.when(pl.col("3").str.contains(r"(?i)^(?:paragraph|párrafo|Absätz|段)"))
+                .then(PARAGRAPH_WORDS)
+                .otherwise(1),
+            )
+            .with_columns(
+                need=(pl.col("words") * cfg.too_short_fraction).ceil().cast(pl.Int64),
+            )
+        )
+        keep = (~length["upper"] & length["need"].is_not_null()).fill_null(False)
+        rows, need = named.filter(keep), length["need"].filter(keep)
+        current = bound.gather(rows)
+        more = (current.is_null() | (need > current)).fill_null(True)
+        bound = bound.scatter(rows.filter(more), need.filter(more))
+        text = length["text"].filter(keep).filter(more)
+        asked = asked.scatter(rows.filter(more), text)
+    return pl.DataFrame([bound, asked])
+
+
+def _unless_template(frame: pl.DataFrame, prose: pl.Series, cfg: QualityConfig) -> pl.Series:
+    """`_q_placeholder`, with template variables ({{name}}, {name}) not counted where the
+    last prompt asks for a template or text a program fills in (TEMPLATE_CUE)."""
+    hits = frame["_q_placeholder"].fill_null(False)
+    rows = hits.arg_true()
+    if not rows.len():
+        return hits
+    cue = frame[rows].select(field_text("last_prompt").str.contains(TEMPLATE_CUE)).to_series()
+    rows = rows.filter(cue.fill_null(False))
+    if not rows.len():
+        return hits
+    stripped = (
+        prose.gather(rows)
+        .to_frame("prose")
+        .select(
+            pl.any_horizontal(
+                pl.col("prose")
+                .str.replace_all(TEMPLATE_VARIABLE, " ")
+                .str.contains(f"(?im)(?:{p})")
+                for p in cfg.placeholders
+            )
+        )
+    )
+    return hits.scatter(rows, stripped.to_series())
 
 
 def _dup_line_frac(prose: pl.Expr) -> pl.Expr:

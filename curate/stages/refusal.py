@@ -1,21 +1,32 @@
 """Refusals in assistant turns, in three tiers, by regular expressions over the whole column.
 
-- `hard`: the assistant declines the task. A refusal clause ("I can't help with",
-  "I apologize, but I cannot provide", "As an AI language model, I cannot", "no puedo
-  ayudarte", "je ne peux pas", "ich kann ... nicht helfen", "我无法提供") within the first
-  `anchor_chars` characters of a turn, not followed by real help.
-- `soft`: an AI-identity disclaimer ("As an AI, I don't have personal opinions", "I'm just
-  an AI") or a partial refusal followed by real help (a pivot such as "However, here are"
-  and at least `help_min_chars` characters after it).
+- `hard`: the assistant declines the task. A refusal clause within the first
+  `anchor_chars` characters of a turn, not followed by real help: a negated modal and a
+  task verb ("I can't help with", "I cannot and will not write", "no puedo ayudarte", "je
+  ne peux pas", "ich kann ... nicht helfen", "我无法提供"); at the very start of a turn, after
+  at most a greeting or an apology, a negated modal and any verb ("Sorry, I can't bypass
+  ..."); "That's not something I can help with", "It wouldn't be appropriate for me to",
+  "As an AI language model, I cannot ..." (a redirect after it is not help).
+- `soft`: a disclaimer, or a refusal followed by real help. Disclaimers: AI identity ("As
+  an AI, I don't have personal opinions", "我是一个人工智能助手"), capability ("I can't see
+  images", "I don't have access to real-time data", "No puedo ver fotos", "Ich habe keinen
+  Zugriff", "我无法获取实时信息") and profession ("I'm not a doctor", "Je ne suis pas
+  médecin", "我不是医生"). Help: a pivot ("However, here are", "pero sí puedo", "mais
+  voici", "但我可以") and at least `help_min_chars` after it; after a capability or
+  profession disclaimer, that much text with or without a pivot. Help is measured in
+  characters, a CJK character counting as CJK_WEIGHT, so one threshold fits every script.
 - `none`.
 
 Only assistant turns are read, and only their prose: fenced and inline code, quoted
 passages ("..." “...” «...» 「...」) and block quotes are removed first, so an error string
-in code, a character's line in a story or a refusal the user quotes is not a refusal.
-When the prompt asks for a story, letter, message, dialogue or role-play, a clause counts
-only when it carries assistant-refusal language (request, guidelines, as an AI, harmful,
-...): "I'm sorry I can't help you move on Saturday" in an apology the user asked for is
-not a refusal.
+in code, a character's line in a story or a refusal the user quotes is not a refusal;
+idioms that look like refusals ("I can't wait", "I couldn't help but", "no puedo creer")
+are removed too. When the prompt asks for a story, letter, message, dialogue or role-play
+("voiced"), a clause counts only when it carries assistant-refusal language (request,
+guidelines, as an AI, harmful, "I can't write that", ...): "I'm sorry I can't help you move
+on Saturday" in an apology the user asked for is not a refusal. When the prompt asks to
+translate, reword or quote a text that itself holds a negated first-person modal ("echo"),
+the reply's refusal is that text, not the assistant's.
 """
 
 from __future__ import annotations
@@ -33,29 +44,107 @@ TIERS = ("none", "soft", "hard")
 # AI-identity disclaimers are looked for in the first characters of a turn's prose
 DISCLAIMER_CHARS = 600
 SCORE = {"none": 0.0, "soft": 0.5, "hard": 1.0}
+# help after a refusal is measured in characters, a CJK character counting as 3 (a
+# translation from English takes about a third of the characters in Chinese or Japanese)
+CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
+CJK_WEIGHT = 3
 
 # --- English ---------------------------------------------------------------------------
 _EN_SUBJECT = r"\bI(?:'m| am|'ll| will| must| have to| do|'d| would)?"
 _EN_NEG = (
-    r"(?:can't|cannot|can not|could not|couldn't|won't|will not|"
-    r"(?:unable|not able|not allowed|not permitted|not programmed|not designed|not going) to|"
-    r"(?:respectfully |politely |kindly )?(?:decline|refuse) to|"
-    r"(?:not |don't )?feel comfortable|not comfortable|rather not)"
+    r"(?:can't|cannot|can not|could not|couldn't|won't|will not|(?:won't|will not) be able to|"
+    r"(?:unable|not able|not allowed|not permitted|not programmed|not designed|not going|"
+    r"not in a position) to|(?:respectfully |politely |kindly )?(?:decline|refuse) to|"
+    r"(?:not |don't )feel comfortable|not comfortable|rather not|prefer not to|refrain from)"
+    # "I cannot and will not write ...": a second negated modal joined to the first
+    r"(?: (?:and|or) (?:I )?(?:will not|won't|cannot|can't|should not|shouldn't|must not))?"
 )
 _EN_VERB = (
     r"(?:help|assist|provid|fulfil|comply|creat|writ|generat|produc|answer|engag|support|"
     r"shar|offer|complet|participat|recommend|endors|promot|facilitat|condon|encourag|satisf|"
     r"accommodat|process|continu|discuss|respond|describ|explain|draft|compos|summari[sz]|"
     r"translat|predict|access|brows|disclos|reveal|perform|carry out|proceed|reproduc|draw|"
-    r"listen|insert|recall|remember|send|mak(?:e|ing) (?:\w+ )?(?:calls?|jokes?|content|that|this|"
-    r"such|an? |any)|do (?:that|this|so|what)|tell you (?:which|what|whether|who)|"
+    r"listen|insert|recall|remember|send|suggest|advis|teach|show|guid|instruct|outlin|detail|"
+    r"walk you through|go into|elaborat|bypass|circumvent|get around|hack|crack|break into|"
+    r"impersonat|pretend|role-?play|play along|build|design|develop|cod(?:e|ing)|program|"
+    r"implement|publish|post|spread|justify|glorif|locat|track|identif|look up|dox|"
+    r"mak(?:e|ing) (?:\w+ )?(?:calls?|jokes?|content|that|this|such|an? |any)|do (?:that|this|so|what)|"
+    r"tell you (?:which|what|whether|who|how|where|that|the)|"
     r"giv(?:e|ing) (?:you )?(?:that|this|advice|information|instructions|details|specific|an? |"
     r"any|my opinion|personal|insults?))"
 )
+# A negated modal at the very start of a turn, after at most a greeting or an apology:
+# "I can't bypass ...", "Sorry, I won't.", "Hi! I'm afraid I cannot ..." refuses whatever
+# verb follows (the idioms in NOT_REFUSAL are removed first).
+# A character of an English clause: printable ASCII but . ! ? (a bounded repeat of an
+# ASCII class keeps the automaton small; of [^.!?] it grows with all of Unicode)
+_CLAUSE = r"[\x20\x22-\x2D\x2F-\x3E\x40-\x7E]"
+_EN_OPENER = (
+    r"(?:(?:I'm |I am )?(?:so |very |really |truly |terribly )?(?:sorry|afraid)|I apologi[sz]e|"
+    r"(?:my )?apologies|unfortunately|regrettably|sadly|hi|hello|hey|no|nope|well|ok(?:ay)?|hmm+|"
+    rf"oh|ah|thanks?(?: you)? for {_CLAUSE}{{0,60}}?|I (?:understand|appreciate|hear){_CLAUSE}{{0,80}}?)"
+    r"(?:,? but)?[,.!]?\s+(?:but |however,? |that said,? )?"
+)
+_EN_INITIAL_NEG = (
+    r"(?:can't|cannot|can not|(?:won't|will not) be able to|(?:unable|not able|"
+    r"not going|not in a position) to|refuse to|must decline|(?:don't|do not) feel comfortable|"
+    r"not comfortable|(?:would|'d) rather not|(?:would|'d) prefer not to)"
+)
+# What an assistant cannot do for want of senses, tools or memory: capability disclaimers
+# ("I can't see images", "I'm unable to make phone calls"), soft when help follows.
+_EN_CAPABILITY = (
+    r"(?:images?|pictures?|photos?|photographs?|screenshots?|attachments?|videos?|audio|"
+    r"recordings?|(?:your|the) screen|(?:your|the) (?:device|phone|computer|calendar|camera|"
+    r"contacts|inbox|desktop|files?|documents?)|links?|urls?|websites?|web ?pages?|the (?:internet|web)|"
+    r"online|real[- ]time|live (?:data|prices?|information|updates|feeds?|scores?)|"
+    r"current (?:data|prices?|weather|events|news|information|stock|rates?|time)|up-to-date|"
+    r"reminders?|alarms?|timers?|(?:phone )?calls?|bookings?|reservations?|appointments?|"
+    r"purchases?|payments?|past conversations?|previous (?:conversations?|chats?|sessions?)|"
+    r"memor(?:y|ies)|the future)"
+)
+_EN_CAPABILITY_VERB = (
+    r"(?:see|view|look at|watch|hear|listen to|open|read|play|access|browse|visit|click|check|"
+    r"set|schedule|make|place|book|reserve|order|purchase|buy|pay|send|call|remember|recall|"
+    r"retain|store|save|download|upload|install|run|execute|search|look up|retrieve|fetch|get|"
+    r"obtain|receive|display|interact with|connect to|control|monitor|predict)"
+)
+# Professionals an assistant is not: "I'm not a doctor/lawyer/vet, so ..."
+_EN_PROFESSION = (
+    r"(?:doctor|physician|lawyer|attorney|vet|veterinarian|therapist|psychologist|psychiatrist|"
+    r"counsel(?:l)?or|nurse|pharmacist|dietitian|nutritionist|accountant|dentist|"
+    r"(?:tax|financial|investment|legal|medical) (?:professional|advisor|adviser|planner|expert)|"
+    r"(?:medical|healthcare|health care|mental health|legal) (?:professional|provider|expert)|"
+    r"licensed|certified)"
+)
+_RULES = ["guidelines", "programming", "policy", "policies", "rules", "instructions"]
+_FORBID = ["don't", "do not", "won't", "will not", "doesn't", "does not", "prevent", "prohibit",
+           "forbid", "restrict"]  # fmt: skip
+_NOT_A = ["something", "a request", "a task", "a topic", "a thing", "a question", "anything",
+          "what", "one", "an area"]  # fmt: skip
 _EN = [
-    rf"{_EN_SUBJECT} (?:\w+ )?{_EN_NEG} (?:\w+ ){{0,2}}?{_EN_VERB}\w*",
+    rf"{_EN_SUBJECT} (?:\w+ )?{_EN_NEG} (?:\w+ ){{0,3}}?{_EN_VERB}\w*",
+    rf"^(?:{_EN_OPENER}){{0,2}}I(?:'m| am|'d| would)? (?:\w+ )?(?:{_EN_INITIAL_NEG} \w+|"
+    r"(?:can't|cannot|won't|will not)\s*[.!])",
     rf"\b(?:unable|not able) to {_EN_VERB}\w* (?:with )?(?:this|that|your|such)\b",
-    r"\bI must (?:respectfully |politely )?(?:decline|refuse)\b",
+    r"\bI(?: must| have to| need to|'ll have to| will have to|'m going to have to| am going to have "
+    r"to|'d have to| would have to)? (?:respectfully |politely |kindly |regretfully )?"
+    r"(?:decline|refuse|pass on (?:this|that))\b",
+    rf"\bmy (?:\w+ )?(?:{'|'.join(_RULES)}) (?:{'|'.join(_FORBID)})\b",
+    r"\b(?:violates?|against|breach(?:es)?) (?:\w+ ){0,2}?(?:usage|content|use|safety) polic(?:y|ies)\b",
+    # "That's not something I can help with", "This isn't a request I'm able to fulfil"
+    r"\b(?:that|this|it)(?:'s not| is not| isn't|'s really not| is really not| would not be|"
+    rf" wouldn't be)(?: really| just| simply)? (?:{'|'.join(_NOT_A)}) (?:that )?I(?:'m| am|'d| would)? "
+    r"(?:\w+ )?(?:can|could|will|able|going|comfortable|willing|allowed|permitted|in a position|"
+    r"prepared)\b",
+    r"\b(?:beyond|outside(?: of)?|outside the scope of) what I(?:'m| am)? (?:can|could|able to|"
+    r"allowed to|permitted to)\b",
+    # "It wouldn't be appropriate for me to", "It would be unethical for me to"
+    r"\b(?:it|that)(?:'s not| is not| isn't| wouldn't be| would not be|'d not be) (?:\w+ )?"
+    r"(?:appropriate|ethical|responsible|right|okay|ok|safe) (?:\w+ )?for me to\b",
+    r"\b(?:it|that)(?:'s| is| would be|'d be) (?:\w+ )?(?:inappropriate|unethical|irresponsible|"
+    r"wrong) (?:\w+ )?for me to\b",
+    rf"\bI (?:don't|do not) think (?:I (?:can|could|should) (?:\w+ ){{0,2}}?{_EN_VERB}|"
+    r"it(?:'s| is|'d be| would be) (?:appropriate|right|ethical|responsible) (?:for me )?to)",
     r"\b(?:not (?:within|in line with)|against|violates?|goes against|outside(?: of)?) my "
     r"(?:programming|(?:ethical )?guidelines|polic(?:y|ies)|principles|capabilities|"
     r"content polic(?:y|ies)|purpose)\b",
@@ -67,17 +156,32 @@ _EN = [
 _EN_DISCLAIMER = [
     r"\bAs an? (?:AI|artificial intelligence|(?:AI |large )?language model|AI assistant|"
     r"digital assistant|virtual assistant|chatbot|machine)[^,.]{0,40},? I (?:don't|do not|"
-    r"lack|have no|am not|'m not|cannot|can't|am unable|'m unable|am not able)",
+    r"lack|have no|am not|'m not)",
     r"\bI(?:'m| am) (?:just |only |merely |not a human,? but )?(?:an? )?(?:AI|artificial "
     r"intelligence|(?:AI |large )?language model|computer program|chatbot|virtual assistant)\b",
-    r"\bI (?:don't|do not) have (?:any )?(?:personal|real-time|the ability|access to (?:real-time|"
-    r"the internet|current)|memory|memories|feelings|emotions|opinions|beliefs|preferences|"
-    r"a body|consciousness|a (?:family|childhood|favorite))",
+    r"\bI (?:don't|do not) have (?:any )?(?:personal|real-time|the ability|the capability|a way|"
+    r"access|memory|memories|feelings|emotions|opinions|beliefs|preferences|a body|"
+    r"consciousness|a (?:family|childhood|favorite))",
+    r"\bI have no (?:access|way|ability|memory|memories|feelings|emotions|personal|real-time)\b",
     r"\bI (?:don't|do not|can't|cannot) (?:browse|access|search) the (?:internet|web)\b",
     r"\bmy (?:knowledge|training(?: data)?) (?:cutoff|cut-off|only goes|is limited|ends)\b",
-    r"\bI(?:'m| am) not a (?:doctor|lawyer|physician|medical professional|financial advisor|"
-    r"licensed|therapist|certified)\b",
+    rf"\bI(?:'m| am) not an? (?:\w+ ){{0,2}}?{_EN_PROFESSION}\b",
+    rf"{_EN_SUBJECT} (?:\w+ )?{_EN_NEG} (?:directly |actually |physically |currently |personally )?"
+    rf"{_EN_CAPABILITY_VERB} (?:\w+ ){{0,3}}?{_EN_CAPABILITY}\b",
+    rf"{_EN_SUBJECT} (?:\w+ )?{_EN_NEG} (?:provide|give|share|tell|offer) (?:you )?(?:\w+ )?"
+    r"(?:real[- ]time|live|current|up-to-date|the latest)\b",
+    rf"{_EN_SUBJECT} (?:\w+ )?{_EN_NEG} (?:\w+ ){{0,2}}?(?:diagnos|prescrib|(?:professional |"
+    r"personali[sz]ed |specific |individual |individualized )?(?:medical|legal|financial|tax|"
+    r"investment|psychological|mental health) advice|a (?:medical )?diagnosis)",
 ]
+# "As an AI, I cannot ...": an identity disclaimer, and a refusal when what follows is a
+# task ("As an AI language model, I cannot provide instructions ..."): such a refusal is
+# partial (soft) only with a help pivot, as any other
+_AI_CANNOT = (
+    r"\bAs an? (?:AI|artificial intelligence|(?:AI |large )?language model|AI assistant|"
+    r"digital assistant|virtual assistant|chatbot|machine)[^,.]{0,40},? I (?:\w+ )?(?:cannot|"
+    r"can't|am unable|'m unable|am not able|'m not able)"
+)
 _EN_PIVOT = (
     r"\b(?:however|but|that said|that being said|nevertheless|nonetheless|instead|although|though|"
     r"still)\b,?\s+(?:here|I can|I could|I'll|I will|I'd|I would|what I can|you can|you could|"
@@ -88,10 +192,20 @@ _EN_PIVOT = (
 )
 
 # --- Spanish, French, German, Chinese ---------------------------------------------------
+_ES_OPENER = (
+    r"(?:lo siento(?: mucho)?|lamentablemente|desafortunadamente|disculpa|disculpe|perdón|"
+    r"lo lamento|me temo que|hola)(?:,? pero)?[,.!]?\s+(?:pero )?"
+)
 _ES = [
     r"\b(?:no puedo|no me es posible|no estoy en condiciones de|me niego a|no voy a|no podré)"
     r" (?:\w+ ){0,2}?(?:ayudar\w*|proporcionar\w*|cumplir|crear|escribir|generar|responder|"
-    r"dar\w*|ofrecer\w*|hacer eso|realizar|facilitar|brindar\w*|asistir\w*|participar|apoyar)",
+    r"dar\w*|ofrecer\w*|hacer eso|realizar|facilitar|brindar\w*|asistir\w*|participar|apoyar|"
+    r"decir\w*|contar\w*|explicar\w*|recomendar\w*|compartir|enseñar\w*|mostrar\w*|redactar|"
+    r"elaborar|desarrollar|programar|diseñar|producir|fabricar|hackear|revelar|continuar|"
+    r"colaborar|hacer(?:lo|te|le)?)",
+    rf"^(?:{_ES_OPENER})?(?:no puedo|no voy a|me niego a|no podré) \w+",
+    r"\bno me siento cómod[oa]|\bno (?:es|sería) (?:apropiado|ético|correcto) que (?:yo )?|"
+    r"\bno estoy (?:autorizad[oa]|programad[oa]) para\b|\bprefiero no\b",
     r"\bcomo (?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje|asistente de IA)"
     r"[^,.]{0,40}, no (?:puedo|debo|voy a)",
 ]
@@ -99,12 +213,33 @@ _ES_DISCLAIMER = [
     r"\bcomo (?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje|asistente de IA)"
     r"[^,.]{0,40}, no tengo",
     r"\bsoy (?:solo |sólo )?(?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje)\b",
+    r"\bno soy (?:un |una )?(?:médic[oa]|doctor|doctora|abogad[oa]|veterinari[oa]|psicólog[oa]|"
+    r"terapeuta|farmacéutic[oa]|nutricionista|enfermer[oa]|asesor[a]? (?:financier[oa]|legal|"
+    r"fiscal))\b",
+    r"\bno tengo (?:acceso|la capacidad|capacidad|memoria|recuerdos|emociones|sentimientos|"
+    r"opiniones|preferencias|gustos|cuerpo|información en tiempo real|datos en tiempo real)\b",
+    r"\bno (?:puedo|soy capaz de|tengo forma de) (?:\w+ )?(?:ver|acceder|navegar|abrir|escuchar|"
+    r"recordar|reservar|enviar|consultar|predecir|diagnosticar|recetar|llamar|comprar|"
+    r"hacer (?:llamadas|reservas|compras)|realizar (?:llamadas|reservas|compras)|"
+    r"programar (?:recordatorios|alarmas))\b",
+    r"\bmis? (?:conocimientos?|datos de entrenamiento) (?:llegan? hasta|tienen? (?:una )?fecha de corte)",
+    r"\bno (?:puedo|debo) (?:\w+ )?(?:un |una )?(?:diagnóstico|asesoramiento|consejo) "
+    r"(?:médico|legal|jurídico|financiero|profesional|personalizado)",
 ]
+_FR_OPENER = (
+    r"(?:(?:je suis )?désolée?|malheureusement|hélas|je regrette|pardon|excusez-moi|"
+    r"je suis navrée?|bonjour|salut)(?:,? mais)?[,.!]?\s+(?:mais )?"
+)
 _FR = [
-    r"\bje ne (?:peux pas|pourrai pas|vais pas|suis pas en mesure d(?:e |'))\s*(?:vous |te |t'|en |y )?"
+    r"\bje ne (?:peux|pourrai|pourrais|vais|suis)(?: malheureusement| hélas| absolument)? pas"
+    r"(?: en mesure d(?:e |'))?\s*(?:vous |te |t'|en |y |l'|le |la |les |m'|me )?"
     r"(?:aider|fournir|répondre|créer|écrire|générer|donner|satisfaire|rédiger|assister|"
-    r"proposer|accéder|produire|faire cela|traiter|participer)",
+    r"proposer|accéder|produire|faire|traiter|participer|expliquer|dire|montrer|partager|"
+    r"recommander|conseiller|effectuer|réaliser|fabriquer|contourner|pirater|continuer|"
+    r"cautionner|encourager|promouvoir|transmettre|communiquer)",
+    rf"^(?:{_FR_OPENER})?je ne (?:peux|pourrai|vais)(?: malheureusement| hélas)? pas\s+\w+",
     r"\bje (?:refuse|me refuse) de\b",
+    r"\bje ne me sens pas à l'aise|\bil ne m'est pas possible de\b",
     r"\ben tant qu(?:e |')(?:IA|intelligence artificielle|modèle de langage|assistant)"
     r"[^,.]{0,40}, je (?:ne |n')(?:peux|suis|vais|dois)",
 ]
@@ -112,15 +247,31 @@ _FR_DISCLAIMER = [
     r"\ben tant qu(?:e |')(?:IA|intelligence artificielle|modèle de langage|assistant)"
     r"[^,.]{0,40}, je n'ai pas",
     r"\bje suis (?:seulement |juste )?(?:une |un )?(?:IA|intelligence artificielle|modèle de langage)\b",
+    r"\bje ne suis pas (?:un |une )?(?:médecin|docteur|avocate?|vétérinaire|psychologue|"
+    r"thérapeute|pharmacienne?|infirmière?|conseill(?:er|ère) (?:financi(?:er|ère)|juridique)|"
+    r"notaire|comptable)\b",
+    r"\bje n'ai (?:pas|aucun|aucune) (?:d'|de |la |l')?\s*(?:accès|capacité|possibilité|mémoire|"
+    r"souvenirs?|émotions?|sentiments?|opinions?|préférences?|corps|goûts?|informations? en temps réel)",
+    r"\bmes connaissances (?:s'arrêtent|se limitent|datent)\b",
+    r"\bje ne (?:peux|suis) pas (?:en mesure d(?:e |'))?\s*(?:\w+ )?(?:voir|accéder|naviguer|"
+    r"ouvrir|écouter|me souvenir|mémoriser|réserver|consulter|prédire|diagnostiquer|prescrire|"
+    r"appeler|téléphoner|acheter|envoyer|poser (?:de |un )?diagnostic|"
+    r"(?:effectuer|faire|passer) (?:de |des )?(?:réservations?|appels?|achats?))",
 ]
 _DE_VERB = (
     r"(?:helfen|bereitstellen|erstellen|schreiben|generieren|geben|liefern|beantworten|"
-    r"erfüllen|unterstützen|anbieten|nachkommen|verfassen|erteilen|teilen)"
+    r"erfüllen|unterstützen|anbieten|nachkommen|verfassen|erteilen|teilen|tun|machen|sagen|"
+    r"nennen|erklären|zeigen|empfehlen|beschreiben|übernehmen|anfertigen|programmieren|"
+    r"entwickeln|verraten|ausführen|durchführen|weitergeben|mitmachen|umgehen|knacken|"
+    r"fortsetzen|zur Verfügung stellen)"
 )
 _DE = [
-    rf"\b(?:ich (?:kann|werde|darf)|(?:kann|werde|darf) ich)\b[^.!?\n]{{0,60}}\b(?:nicht|keine[nrms]?)\b"
-    rf"[^.!?\n]{{0,60}}\b{_DE_VERB}\b",
+    rf"\b(?:ich (?:kann|werde|darf|möchte|will)|(?:kann|werde|darf|möchte|will) ich)\b[^.!?\n]{{0,60}}"
+    rf"\b(?:nicht|keine[nrms]?)\b[^.!?\n]{{0,60}}\b{_DE_VERB}\b",
     r"\bich muss (?:diese Anfrage |das |dies )?(?:leider )?ablehnen\b",
+    r"\b(?:das|dies|dabei|damit|hierbei|hiermit) kann ich (?:dir |Ihnen |euch )?(?:leider )?nicht\s*[.!]|"
+    r"\bich bin (?:leider )?nicht in der Lage\b|\b(?:es|das) ist mir (?:leider )?nicht möglich\b|"
+    r"\bnicht behilflich sein\b",
     r"\bals (?:eine? )?(?:KI|künstliche Intelligenz|Sprachmodell|KI-Sprachmodell|KI-Assistent)"
     r"[^,.]{0,40},?\s*(?:kann|darf|werde) ich\b[^.!?\n]{0,60}\b(?:nicht|keine[nrms]?)\b",
 ]
@@ -128,22 +279,47 @@ _DE_DISCLAIMER = [
     r"\bals (?:eine? )?(?:KI|künstliche Intelligenz|Sprachmodell|KI-Sprachmodell|KI-Assistent)"
     r"[^,.]{0,40},?\s*(?:habe ich keine|bin ich nicht)",
     r"\bich bin (?:nur |lediglich )?(?:eine? )?(?:KI|künstliche Intelligenz|Sprachmodell|KI-Sprachmodell)\b",
+    r"\bich bin (?:kein|keine) (?:\w+ )?(?:Arzt|Ärztin|Mediziner(?:in)?|Anwalt|Anwältin|"
+    r"Rechtsanwalt|Rechtsanwältin|Tierarzt|Tierärztin|Psychologe|Psychologin|Therapeut(?:in)?|"
+    r"Apotheker(?:in)?|Steuerberater(?:in)?|Finanzberater(?:in)?|Anlageberater(?:in)?)\b",
+    r"\bich habe (?:leider )?(?:keinen|keine|kein) (?:\w+ )?(?:Zugriff|Zugang|Gedächtnis|"
+    r"Erinnerung(?:en)?|Gefühle|Emotionen|persönlichen?|Echtzeit\w*|Körper|Vorlieben|Meinung)",
+    r"\bmein (?:Wissen(?:sstand)?|Trainingsstand) (?:reicht|endet|geht) (?:nur )?bis\b",
+    r"\bich kann\b[^.!?\n]{0,50}\b(?:nicht|keine[nrms]?)\b[^.!?\n]{0,50}\b(?:sehen|ansehen|"
+    r"anschauen|öffnen|aufrufen|abrufen|hören|anhören|surfen|anrufen|buchen|reservieren|"
+    r"bestellen|kaufen|senden|schicken|erinnern|merken|speichern|vorhersagen|einsehen|zugreifen|"
+    r"diagnostizieren|verschreiben|Diagnosen? stellen)\b",
 ]
 _ZH_AI = r"(?:AI|人工智能|语言模型|AI语言模型|人工智能语言模型|人工智能助手|AI助手)"
+_ZH_NEG = r"(?:不能|无法|不可以|没办法|没有办法|没法|不会|拒绝|不便|不能够)"
 _ZH = [
-    r"我(?:不能|无法|不可以|没办法|没有办法|不会|拒绝|不便)(?:为你|为您|帮你|帮您|帮助你|帮助您|向你|向您|给你|给您)?"
-    r"(?:提供|帮助|协助|满足|回答|完成|生成|创作|编写|写|撰写|给出|参与|执行|处理|支持|回应)",
+    rf"我{_ZH_NEG}(?:为你|为您|帮你|帮您|帮助你|帮助您|向你|向您|给你|给您)?"
+    r"(?:提供|帮助|协助|满足|回答|完成|生成|创作|编写|写|撰写|给出|参与|执行|处理|支持|回应|"
+    r"告诉|透露|推荐|分享|教|指导|解释|列出|描述|制作|编造|伪造|破解|绕过|规避|追踪|定位)",
+    # "我不能帮你。", "我无法帮您在……": declining to help, whatever follows
+    rf"我{_ZH_NEG}(?:帮|帮助|协助)(?:你|您)",
+    r"我(?:做不到|办不到)|超出了?我的(?:能力|服务)?范围|不是我(?:能|可以)(?:帮|帮忙|帮助|协助|回答|提供)",
     rf"作为(?:一个|一名)?{_ZH_AI}[^，,。]{{0,20}}[，,]?\s*我(?:不能|无法|不会|不可以)",
 ]
 _ZH_DISCLAIMER = [
     rf"作为(?:一个|一名)?{_ZH_AI}[^，,。]{{0,20}}[，,]?\s*我(?:没有|并没有|不具备)",
-    rf"我(?:只是|仅仅是)?(?:一个|一名){_ZH_AI}",
+    rf"我(?:只是|仅仅是|只不过是|是)(?:一个|一名|个)?{_ZH_AI}(?:[，,。、！!\s]|没有|并没有|无法|不能|不会)",
+    r"我(?:并)?不是(?:一名|一位|一个|专业的?|执业)?(?:医生|医师|大夫|律师|兽医|心理医生|心理咨询师|"
+    r"理财顾问|财务顾问|投资顾问|药剂师|营养师)",
+    rf"我{_ZH_NEG}(?:直接)?(?:查看|看到|看|浏览|访问|获取|查询|打开|听|收听|上网|联网|记住|记得|预测|"
+    r"拨打|打电话|预订|预约|购买|发送|设置|诊断|开药|开处方|提供(?:医疗|法律|投资|财务)?(?:诊断|建议))",
+    r"我(?:没有|不具备|并没有)(?:个人|真正的|真实的)?的?(?:情感|感情|情绪|感受|意识|身体|记忆|偏好|喜好|"
+    r"观点|看法|味觉)|我(?:没有|无法访问|不能访问|无法获取|不能获取)(?:实时|最新|互联网|网络)",
+    r"我的(?:知识|训练数据)(?:截止|只更新|仅更新|更新到)",
 ]
 _OTHER_PIVOT = (
-    r"\bsin embargo\b|\bpero (?:puedo|aquí|te puedo)|\baquí (?:tienes|hay|está|te dejo)|"
-    r"\bcependant\b|\btoutefois\b|\bmais je peux\b|\bvoici\b|"
-    r"\bjedoch\b|\baber ich kann\b|\bich kann (?:dir |Ihnen |euch )?aber\b|\bhier (?:ist|sind)\b|\ballerdings kann ich\b|"
-    r"(?:不过|但是|但|然而)[，,]?\s*我可以|以下是|这里有|下面是"
+    r"\bsin embargo\b|\bpero (?:s[ií]\b|puedo|aquí|te |le |podría|podemos)|\bpero lo que s[ií]\b|"
+    r"\baquí (?:tienes|hay|está|te dejo)|\ben su lugar\b|"
+    r"\bcependant\b|\btoutefois\b|\ben revanche\b|\bpar contre\b|\bmais (?:je (?:peux|pourrais|"
+    r"serai|suis)|voici|si vous|si tu|vous pouvez|tu peux)|\bvoici\b|"
+    r"\bjedoch\b|\baber ich (?:kann|helfe|gebe)|\bich kann (?:dir |Ihnen |euch )?aber\b|"
+    r"\bhier (?:ist|sind)\b|\ballerdings kann ich\b|\bstattdessen\b|\baber gerne?\b|"
+    r"(?:不过|但是|但|然而|可是)[，,]?\s*我?(?:可以|能|很乐意|愿意)|以下是|这里有|下面是"
 )
 
 
@@ -152,14 +328,84 @@ def _any(patterns: list[str]) -> str:
 
 
 REFUSAL_PARTS = _EN + _ES + _FR + _DE + _ZH
-DISCLAIMER_PARTS = (
+# disclaimers after which any help makes a refusal partial, pivot or not ("I can't see
+# images, so ..."); "As an AI, I cannot ..." needs a pivot like any other refusal
+PLAIN_DISCLAIMER_PARTS = (
     _EN_DISCLAIMER + _ES_DISCLAIMER + _FR_DISCLAIMER + _DE_DISCLAIMER + _ZH_DISCLAIMER
 )
+DISCLAIMER_PARTS = [*PLAIN_DISCLAIMER_PARTS, _AI_CANNOT]
 REFUSAL = _any(REFUSAL_PARTS)
 DISCLAIMER = _any(DISCLAIMER_PARTS)
+PLAIN_DISCLAIMER = _any(PLAIN_DISCLAIMER_PARTS)
+# Literals one of which every refusal or disclaimer part needs (case aside): a turn without
+# any of them is not screened further, a pass ~10x cheaper than the screening regexes.
+# `tests/test_refusal.py` checks that every screened turn of its data holds one.
+_AI_AFTER = [" ", ",", ".", "!", "?", ";", ":", ")", "'", "-", "\n"]
+SCREEN_LITERALS = [
+    # English negations and declines (_EN_NEG, _EN_INITIAL_NEG, decline / refuse)
+    "can't", "cannot", "can not", "couldn't", "could not", "won't", "will not", "unable",
+    "not able", "not allowed", "not permitted", "not programmed", "not designed", "not going",
+    "not in a position", "decline", "refuse", "not feel comfortable", "n't feel comfortable",
+    "not comfortable", "rather not", "prefer not", "refrain", "pass on th",
+    # guidelines and policies, "for me to", "I don't think", "beyond what I can"
+    *(f"{rules} {forbid}" for rules in _RULES for forbid in _FORBID),
+    "usage polic", "content polic", "use polic", "safety polic", "my programming",
+    "my guidelines", "my ethical guidelines", "my polic", "my principles", "my capabilities",
+    "my content polic", "my purpose", "beyond what", "outside what", "outside of what",
+    "scope of what", "for me to", "don't think", "do not think",
+    # "That's not something I can ..."
+    *(f"{noun} {that}i{after}" for noun in _NOT_A for that in ("", "that ") for after in " '"),
+    # AI identity, missing access, professions
+    *(f"{stem} ai{after}" for stem in ("a", "an", "m", "just", "only", "merely", "but")
+      for after in _AI_AFTER),
+    "as a artificial", "as an artificial", "as a language", "as an language", "as a large",
+    "as an large", "as a responsible", "as an responsible", "as a digital", "as an digital",
+    "as a virtual", "as an virtual", "as a chatbot", "as an chatbot", "as a machine",
+    "as an machine", "language model", "artificial intelligence", "computer program",
+    "chatbot", "virtual assistant", "i don't have", "i do not have", "i have no", "browse the",
+    "access the", "search the", "my knowledge", "my training", "m not a",
+    # Spanish
+    "no puedo", "no me es", "no estoy", "me niego", "no voy", "no podr", "no me siento",
+    "no es ", "no sería", "prefiero no", "como un", "como una", "como ia", "como inteligencia",
+    "como modelo", "como asistente", "soy un", "soy una", "soy ia", "soy solo", "soy sólo",
+    "soy inteligencia", "soy modelo", "no soy", "no tengo", "no debo", "mi conocimiento",
+    "mis conocimiento", "mi datos", "mis datos",
+    # French
+    "je ne ", "je refuse", "je me refuse", "ne m'est", "en tant qu", "je suis ", "je n'ai",
+    "mes connaissances",
+    # German
+    "ich kann", "kann ich", "ich werde", "werde ich", "ich darf", "darf ich", "ich möchte",
+    "möchte ich", "ich will", "will ich", "ich muss", "ich bin", "ist mir", "behilflich",
+    "als ki", "als ein", "als künstliche", "als sprachmodell", "ich habe", "mein wissen",
+    "mein trainingsstand",
+    # Chinese: every part names the speaker (我)
+    "我",
+]  # fmt: skip
+# (one case-insensitive regex of them runs ~2x faster than `str.contains_any`)
+LITERAL_SCREEN = "(?i)" + "|".join(pl.escape_regex(literal) for literal in SCREEN_LITERALS)
+# The regexes every turn is screened with: the same rows match as with the parts above,
+# grouped as measured fastest on real data (a regex per English refusal part; one
+# alternation per language for the rest)
+SCREEN_REFUSAL = [*_EN, *_ES, *_FR, _any(_DE), _any(_ZH)]
+# ... and those the first clause of a screened turn is looked for with (a few rows: fewer,
+# larger regexes are faster there)
+FIRST_REFUSAL = [_any(_EN[i : i + 5]) for i in range(0, len(_EN), 5)] + [
+    _any(parts) for parts in (_ES, _FR, _DE, _ZH)
+]
+SCREEN_DISCLAIMER = [
+    _any(parts)
+    for parts in (
+        [*_EN_DISCLAIMER, _AI_CANNOT],
+        _ES_DISCLAIMER,
+        _FR_DISCLAIMER,
+        _DE_DISCLAIMER,
+        _ZH_DISCLAIMER,
+    )
+]
 PIVOT = _any([_EN_PIVOT, _OTHER_PIVOT])
 # A sentence: the refusal clause and its sentence, for the detail and the strong check.
 SENTENCE = r"[^.!?。！？\n]*"
+STOP = r"[.!?。！？]"
 # Words that make a clause an assistant's refusal even inside a story or letter.
 STRONG = (
     r"(?i)request|as an ai|\bAI\b|language model|guideline|programming|polic(?:y|ies)|"
@@ -167,15 +413,22 @@ STRONG = (
     r"help (?:you )?with (?:that|this|your)|comply|fulfil|decline|solicitud|petición|demande|"
     r"Anfrage|请求|要求|\bIA\b|\bKI\b|人工智能|harass|bull(?:y|ies)|threat|violen|abus|hate|"
     r"sexual|fraud|defam|misinformation|disinformation|propaganda|fake|forg|insult|demean|"
-    r"glorif|malware|phishing|weapon|drug|minor|self-harm|extremis|racis|discriminat|danger|"
-    r"bomb|explosiv|kill|murder|even in a role-?play|even (?:in|for) (?:a|the) (?:story|fiction)"
+    r"glorif|malware|phishing|weapon|drug|minor|self-harm|suicid|crisis line|extremis|racis|"
+    r"discriminat|danger|bomb|explosiv|kill|murder|even in a role-?play|"
+    r"even (?:in|for) (?:a|the) (?:story|fiction)|content|contenu|contenido|Inhalte?|内容|"
+    r"(?:this|that) (?:kind|type|sort) of|ce (?:genre|type) de|este tipo de|diese Art|这类|这种|"
+    # the task itself declined: "I can't write that (for you)", "I won't create this."
+    r"\b(?:writ|creat|draft|compos|generat|produc)\w* (?:that|this|it|something like (?:that|this))"
+    r"(?: for you)?\s*(?:[.,;!]|$|for you)|"
+    r"\b(?:writ|creat|draft|compos|generat|produc)\w* (?:\w+ ){0,2}?(?:for you|on your behalf)\b"
 )
 # Prompts whose answer may legitimately say "I'm sorry, I can't ...": the user asked for
-# a story, a letter, a message, a dialogue, a role.
+# a story, a letter, a message, a dialogue or a role.
 VOICED_PROMPT = (
     r"(?i)\b(?:write|draft|compose|create|continue|generate|help me (?:write|word))\b "
     r"(?:(?:me|us|a|an|the|my|this|that|some) )?(?:\w+ ){0,3}?(?:story|stories|letter|e-?mail|message|text|note|dialogue|dialog|poem|scene|speech|"
-    r"apology|monologue|rsvp|reply|script for a (?:play|film|movie))|"
+    r"apology|monologue|rsvp|reply|response|excuse|tweet|post|caption|sentence|statement|"
+    r"line|example|sample|script for a (?:play|film|movie))|"
     r"\brole-?play|\bpretend (?:to be|you(?:'re| are))|\bact as\b|\bstay in character|"
     r"\bcontinue the story|\byou are an? \w+ (?:in|who|at|from)\b|"
     r"escrib[ea] (?:un|una) (?:cuento|historia|carta|mensaje|correo)|"
@@ -183,10 +436,50 @@ VOICED_PROMPT = (
     r"schreib\w* (?:eine?n?|mir eine?n?) (?:Geschichte|Brief|Nachricht|E-Mail)|"
     r"写一(?:个|篇|封|段)(?:故事|信|邮件|对话|道歉)"
 )
+# Prompts that ask for a text back in other words: translate, rephrase, repeat, quote,
+# "how do you say". When such a prompt itself holds a refusal clause, the reply's refusal
+# is that text, not the assistant's.
+ECHO_PROMPT = (
+    r"(?i)translat|tradu|übersetz|翻译|翻譯|how (?:do|would|can|should) (?:you|I|we) say|"
+    r"\bhow to say\b|\bsay (?:this|that|it) in\b|\b(?:re-?write|rephrase|paraphrase|reword|"
+    r"proofread|repeat|quote|transcribe|spell-?check)\b|\bcorrect (?:the|this|my) (?:grammar|"
+    r"spelling|text)|\bfix (?:the|my) (?:grammar|spelling)|\bmake (?:this|it) (?:sound )?(?:more )?"
+    r"(?:formal|polite|professional|friendly|casual)|cómo se dice|comment (?:dit-on|dire)|"
+    r"wie sagt man|怎么说|如何说|怎么讲"
+)
+# A negated first-person modal in any of the five languages, looser than REFUSAL: what an
+# ECHO_PROMPT must hold for the reply's refusal to be the user's text.
+ECHO_NEGATION = (
+    r"(?i)\b(?:I|we)(?:'m| am| are)? (?:\w+ )?(?:can't|cannot|can not|won't|will not|"
+    r"unable to|not able to)|\bno (?:puedo|podemos|voy a|vamos a)\b|\bne (?:peux|pouvons|"
+    r"vais|pourrai)\b|\b(?:ich|wir) (?:kann|können|werde|werden)\b[^.!?\n]{0,40}\b(?:nicht|"
+    r"keine[nrms]?)\b|\b(?:kann|können|werde|werden) (?:ich|wir)\b[^.!?\n]{0,40}\b(?:nicht|"
+    r"keine[nrms]?)\b|(?:我|我们)(?:不能|无法|没办法|没法|不会)"
+)
 # Idioms that look like refusals and are not.
 NOT_REFUSAL = (
-    r"(?i)\bcan(?:'t|not| not) help (?:but|feeling|thinking|wondering|noticing)|"
-    r"\b(?:can't|cannot) (?:recommend|thank|praise|stress)[^!?\n]{0,80}\benough\b"
+    r"(?i)\b(?:can(?:'t|not| not)|couldn't|could not) help (?:but|feeling|thinking|wondering|"
+    r"noticing|smiling|laughing)|"
+    r"\b(?:can't|cannot) (?:recommend|thank|praise|stress)[^!?\n]{0,80}\benough\b|"
+    r"\b(?:can't|cannot|can not|couldn't|could not) (?:wait|believe|imagine|stress|emphasi[sz]e|"
+    r"overstate|be (?:more|happier|prouder|better)|"
+    r"overemphasi[sz]e|think of|get enough|agree more|resist|deny|argue with|complain|"
+    r"be (?:sure|certain|100%)|say (?:for (?:sure|certain)|with certainty|enough|exactly)|"
+    r"guarantee|promise|speak (?:highly|for)|tell you how (?:much|many|happy|excited|grateful|"
+    r"glad|thankful|often)|remember (?:the last time|when|where I))\b|"
+    r"\b(?:won't|will not) (?:lie|regret|be disappointed)\b|"
+    # a request for details, not a refusal: "I cannot estimate it without more information"
+    r"\b(?:can't|cannot|can not|unable to|not able to)\b[^.!?\n]{0,80}?\bwithout (?:more|"
+    r"additional|further|enough|sufficient|specific|more specific|knowing (?:more|the)) (?:\w+ )?"
+    r"(?:information|context|details|data|info)\b|"
+    r"\bI(?:'m| am) an AI (?:engineer|researcher|scientist|developer|enthusiast|ethicist|student|"
+    r"consultant|product|practitioner|startup|company|lab)|"
+    r"\bno puedo (?:creer|evitar|dejar de|esperar|asegurar|garantizar|prometer|estar segur[oa]|"
+    r"decir(?:te|le)? con (?:certeza|seguridad))\b|\bje ne (?:peux|pouvais) (?:pas )?(?:m'empêcher|"
+    r"croire|attendre|garantir|promettre|être sûre?|affirmer avec certitude)\b|"
+    r"\bich kann (?:es )?(?:kaum |nicht )?(?:glauben|erwarten)\b|\bnicht (?:garantieren|versprechen|"
+    r"(?:genau|sicher|pauschal|mit Sicherheit|eindeutig) sagen)\b|"
+    r"\b(?:genau|sicher|pauschal|allgemein|mit Sicherheit|eindeutig|definitiv)(?: nicht)? sagen\b"
 )
 
 
@@ -196,7 +489,8 @@ class RefusalConfig(StageConfig):
     drop_soft: bool = False
     # a refusal clause must start within this many characters of the turn's prose
     anchor_chars: int = Field(300, ge=20)
-    # characters after a help pivot that make a refusal partial (soft)
+    # characters after a help pivot that make a refusal partial (soft); a CJK character
+    # counts as CJK_WEIGHT
     help_min_chars: int = Field(200, ge=0)
     warn_rate: float = Field(0.02, ge=0, le=1)
 
@@ -245,11 +539,76 @@ class Refusal(Stage):
                 )
 
 
+def _flagged(part: str) -> str:
+    """`part` case-insensitive (the alternations built by `_any` already are)."""
+    return part if part.startswith("(?i)") else f"(?i)(?:{part})"
+
+
 def _contains_any(text: pl.Expr, parts: list[str]) -> pl.Expr:
     """`text.str.contains(_any(parts))`, one regex per part: the same rows match, and
-    small regexes stay on the fast engines (the alternation falls back to a slow one on
-    non-ASCII text, ~10x the time)."""
-    return pl.any_horizontal(text.str.contains(f"(?i)(?:{p})") for p in parts)
+    small regexes stay on the fast engines (a large alternation falls back to a slow one
+    on non-ASCII text, ~10x the time)."""
+    return pl.any_horizontal(text.str.contains(_flagged(p)) for p in parts)
+
+
+def _first_clause(frame: pl.DataFrame, head: pl.Expr, parts: list[str], name: str) -> pl.DataFrame:
+    """`frame` with `{name}` (the sentence around the first clause of `parts` that occurs
+    in `head`) and `{name}_after` (the prose after that clause), nulls where none occurs.
+
+    What `({SENTENCE}(?:alternation){SENTENCE})` and `(?s)^.*?(?:alternation)` would give,
+    worked out one group of parts at a time (the clause that ends first wins): a few
+    mid-sized regexes stay on the fast engines, where the alternation of them all does not
+    (~3x the time).
+    """
+    prose = pl.col("prose")
+    afters = frame.select(
+        pl.when(head.str.contains(_flagged(part)))
+        .then(prose.str.replace(f"(?s)^.*?{_flagged(part)}", ""))
+        .alias(str(i))
+        for i, part in enumerate(parts)
+    )
+    # the first clause is the one that ends first
+    longest = pl.max_horizontal(pl.all().str.len_chars())
+    after = afters.select(
+        pl.coalesce(
+            pl.when(pl.col(c).str.len_chars() == longest).then(pl.col(c)) for c in afters.columns
+        )
+    ).to_series()
+    frame = frame.with_columns(after.alias(f"{name}_after"))
+    before = prose.str.slice(0, prose.str.len_chars() - pl.col(f"{name}_after").str.len_chars())
+    return frame.with_columns(
+        pl.concat_str(
+            # the clause may end the sentence ("Sorry, I can't.")
+            before.str.extract(f"({SENTENCE}{STOP}?)\\z", 1),
+            pl.col(f"{name}_after").str.extract(f"^({SENTENCE})", 1),
+        ).alias(name)
+    )
+
+
+def help_length(text: pl.Expr) -> pl.Expr:
+    """Characters of `text`, a CJK character counting as CJK_WEIGHT: about the Latin
+    characters the same words take, so one threshold is fair to every script."""
+    cjk = text.str.count_matches(CJK)
+    return text.str.len_chars() + (CJK_WEIGHT - 1) * cjk
+
+
+def _clean(text: pl.Expr) -> pl.Expr:
+    """Refusal-lookalike idioms removed, and leading markdown (so `^` is the turn's start)."""
+    return text.str.replace_all(NOT_REFUSAL, " ").str.replace(r"^[\s*#_>\-]+", "")
+
+
+def _screen(prose: pl.Expr, anchor_chars: int, slack: int = 0) -> pl.Expr:
+    """Whether a refusal clause starts in the first `anchor_chars` (+ `slack`) characters,
+    or a disclaimer in the first DISCLAIMER_CHARS (+ `slack`)."""
+    refusal = _contains_any(prose.str.slice(0, anchor_chars + slack), SCREEN_REFUSAL)
+    disclaimer = _contains_any(prose.str.slice(0, DISCLAIMER_CHARS + slack), SCREEN_DISCLAIMER)
+    return refusal | disclaimer
+
+
+def _may_refuse(prose: pl.Expr, anchor_chars: int, slack: int = 0) -> pl.Expr:
+    """A necessary condition for `_screen`: a SCREEN_LITERALS string in the window."""
+    window = max(anchor_chars, DISCLAIMER_CHARS) + slack
+    return prose.str.slice(0, window).str.contains(LITERAL_SCREEN)
 
 
 def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
@@ -273,51 +632,54 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
         .explode("turn")
         .with_columns(pl.col("turn").fill_null(""))
     )
-    prose = (
-        without_quotes(without_code(pl.col("turn").str.replace_all("’", "'", literal=True)))
-        .str.replace_all(NOT_REFUSAL, " ")
-        .str.replace(r"^[\s*#_>\-]+", "")
+    prose = without_quotes(without_code(pl.col("turn").str.replace_all("’", "'", literal=True)))
+    # screened twice: before the idioms are removed (a superset: removing text only drops
+    # matches, and the slack covers what it pulls into the window), then exactly, on the
+    # few turns that pass
+    turns = (
+        turns.select("_row", prose.alias("prose"))
+        .filter(_may_refuse(pl.col("prose"), cfg.anchor_chars, 100))
+        .filter(_screen(pl.col("prose").str.replace(r"^[\s*#_>\-]+", ""), cfg.anchor_chars, 100))
+        .with_columns(_clean(pl.col("prose")).alias("prose"))
+        .filter(_screen(pl.col("prose"), cfg.anchor_chars))
     )
-    turns = turns.select("_row", prose.alias("prose")).filter(
-        _contains_any(pl.col("prose").str.slice(0, cfg.anchor_chars), REFUSAL_PARTS)
-        | _contains_any(pl.col("prose").str.slice(0, DISCLAIMER_CHARS), DISCLAIMER_PARTS)
-    )
-    voiced = frame[turns["_row"]].select(field_text("prompt").str.contains(VOICED_PROMPT))
-    judged = (
-        turns.with_columns(voiced.to_series().alias("voiced"))
-        .with_columns(
-            sentence=pl.col("prose")
-            .str.slice(0, cfg.anchor_chars)
-            .str.extract(f"({SENTENCE}(?:{REFUSAL}){SENTENCE})", 1),
-            disclaimer=pl.col("prose")
-            .str.slice(0, DISCLAIMER_CHARS)
-            .str.extract(f"({SENTENCE}(?:{DISCLAIMER}){SENTENCE})", 1),
-            # the text after the (first) refusal clause: what `(?s)(?:REFUSAL)(.*)` would
-            # capture, but without a capture group the regex runs ~10x faster
-            after=pl.col("prose").str.replace(f"(?s)^.*?(?:{REFUSAL})", ""),
-        )
-        .with_columns(
-            pl.when(pl.col("sentence").is_not_null()).then(pl.col("after")).alias("after")
-        )
-    )
+    prompts = frame[turns["_row"]].select(field_text("prompt").alias("prompt"))["prompt"]
     head = pl.col("prose").str.slice(0, cfg.anchor_chars)
-    refuses = pl.col("sentence").is_not_null() & (~pl.col("voiced") | head.str.contains(STRONG))
+    disclaimer_head = pl.col("prose").str.slice(0, DISCLAIMER_CHARS)
+    judged = turns.with_columns(
+        prompts,
+        voiced=prompts.str.contains(VOICED_PROMPT),
+        # a requested translation / rewording / quotation of a refusal
+        echo=prompts.str.contains(ECHO_PROMPT)
+        & prompts.str.replace_all("’", "'", literal=True).str.contains(ECHO_NEGATION),
+    )
+    # the first refusal clause in the head: its sentence, and the text after it
+    judged = _first_clause(judged, head, FIRST_REFUSAL, "sentence").rename(
+        {"sentence_after": "after"}
+    )
+    judged = _first_clause(judged, disclaimer_head, SCREEN_DISCLAIMER, "disclaimer")
+    refuses = (
+        pl.col("sentence").is_not_null()
+        & (~pl.col("voiced") | head.str.contains(STRONG))
+        & ~pl.col("echo")
+    )
     # real help after the refusal: a pivot ("However, here are ...") and enough text after
-    # it; or, when the refusal is an AI disclaimer ("I don't have feelings, so I can't
-    # ..."), enough text after it
-    after_pivot = pl.col("after").str.extract(f"(?s)(?:{PIVOT})(.*)", 1).str.len_chars()
-    disclaims = pl.col("sentence").str.contains(DISCLAIMER)
+    # it; or, when the refusal is an AI or capability disclaimer ("I can't see images,
+    # so ..."), enough text after it
+    after_pivot = help_length(pl.col("after").str.extract(f"(?s)(?:{PIVOT})(.*)", 1))
+    disclaims = _contains_any(pl.col("sentence"), PLAIN_DISCLAIMER_PARTS)
     helped = (
         (after_pivot >= cfg.help_min_chars)
-        | (disclaims & (pl.col("after").str.len_chars() >= cfg.help_min_chars))
+        | (disclaims & (help_length(pl.col("after")) >= cfg.help_min_chars))
     ).fill_null(False)
+    disclaimer = pl.col("disclaimer").is_not_null() & ~pl.col("echo")
     judged = judged.with_columns(
         tier=pl.when(refuses & ~helped)
         .then(pl.lit(2, pl.Int8))
-        .when(refuses | pl.col("disclaimer").is_not_null())
+        .when(refuses | disclaimer)
         .then(pl.lit(1, pl.Int8))
         .otherwise(pl.lit(0, pl.Int8)),
-        span=pl.when(refuses).then(pl.col("sentence")).otherwise(pl.col("disclaimer")),
+        span=pl.when(refuses).then(pl.col("sentence")).when(disclaimer).then(pl.col("disclaimer")),
     )
     # unscreened turns are tier 0 without a span, so they cannot be a row's worst turn
     worst = (

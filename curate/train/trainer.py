@@ -195,7 +195,9 @@ def _save(model: Any, tokenizer: Any, out: Path) -> None:
     tmp.rmdir()
 
 
-def _write_mask_preview(path: Path, prepared: Any, tokenizer: Any, rows: int = 4, tokens: int = 400) -> None:
+def _write_mask_preview(
+    path: Path, prepared: Any, tokenizer: Any, rows: int = 4, tokens: int = 400
+) -> None:
     """A few rows as (token text, trained?) pairs: the report colours what the loss sees."""
     from curate.io.writers import write_jsonl
     from curate.train.data import IGNORE
@@ -206,7 +208,10 @@ def _write_mask_preview(path: Path, prepared: Any, tokenizer: Any, rows: int = 4
         labels = prepared.labels[i][:tokens]
         pieces = [tokenizer.decode([token]) for token in ids]
         preview.append(
-            {"id": prepared.ids[i], "tokens": [[p, bool(lab != IGNORE)] for p, lab in zip(pieces, labels, strict=True)]}
+            {
+                "id": prepared.ids[i],
+                "tokens": [[p, bool(lab != IGNORE)] for p, lab in zip(pieces, labels, strict=True)],
+            }
         )
     write_jsonl(path, preview)
 
