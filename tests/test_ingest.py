@@ -260,8 +260,9 @@ def test_batches_stream_large_files(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("read_bytes", [1, 7, 64, 1 << 20])
 @pytest.mark.parametrize("max_rows", [1, 3, 1000])
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])  # mapped, read piece by piece
 def test_jsonl_blocks_match_a_line_by_line_reader(
-    tmp_path: Path, read_bytes: int, max_rows: int
+    tmp_path: Path, read_bytes: int, max_rows: int, suffix: str
 ) -> None:
     """Blocks cut anywhere (mid-line, mid-CRLF) give the rows, line numbers and bytes of a
     plain line-by-line read: blank lines are skipped but counted, CRLF is stripped, a
@@ -271,8 +272,8 @@ def test_jsonl_blocks_match_a_line_by_line_reader(
     clean = b"".join(b'{"n": %d}\n' % i for i in range(5))  # blocks without blank lines
     odd = b'{"a": 1}\n\n{"b": "two"}\r\n  \n{"c": "x' + b"y" * 100 + b'"}\n\r\n{bad\n{"d": 4}'
     body = clean + odd + b"\n" + clean + b" \t"  # last line: whitespace, no newline
-    path = tmp_path / "odd.jsonl"
-    path.write_bytes(body)
+    path = tmp_path / f"odd{suffix}"
+    path.write_bytes(gzip.compress(body) if suffix.endswith(".gz") else body)
     expected = [
         (number, line.rstrip(b"\r"))
         for number, line in enumerate(body.split(b"\n"), start=1)
@@ -284,6 +285,6 @@ def test_jsonl_blocks_match_a_line_by_line_reader(
     assert [r.row for r in rows] == list(range(len(expected)))
     assert all(len(block) <= max_rows for block in blocks)
     for block in blocks:  # the buffer a parser gets holds exactly the block's lines
-        assert [line for line in block.data.split(b"\n") if line.strip()] == [
+        assert [line for line in bytes(block.data).split(b"\n") if line.strip()] == [
             line.rstrip(b"\r") for line in block.lines
         ]

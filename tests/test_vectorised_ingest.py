@@ -124,3 +124,22 @@ def test_vectorised_equals_reference_on_odd_rows(tmp_path: Path) -> None:
     fast, slow = both_paths(path, license="CC0-1.0")
     assert_frame_equal(fast, slow)
     assert fast.height > 0
+
+
+def test_parse_block_keeps_late_keys_and_json_types() -> None:
+    """Whichever reader parses a block, the frame holds every key of every line with the
+    type JSON gave it: a key first seen on the last line is kept, ISO date strings stay
+    text, a key whose type changes between lines and a line longer than a reader's block
+    still parse."""
+    lines = [{"instruction": f"q{i}", "output": f"a{i}"} for i in range(50)]
+    lines[-1]["late"] = "kept"
+    frame = parse_block(b"\n".join(json.dumps(x).encode() for x in lines))
+    assert frame is not None and frame["late"].to_list() == [None] * 49 + ["kept"]
+    dated = parse_block(b'{"when": "2023-01-01"}\n{"when": "2023-01-02T10:00:00"}')
+    assert dated is not None and dated["when"].to_list() == ["2023-01-01", "2023-01-02T10:00:00"]
+    mixed = parse_block(b'{"n": 5}\n{"n": "five"}')
+    assert mixed is not None and mixed.height == 2
+    long = "word " * 1_500_000  # 7.5 MB: longer than a reader block
+    big = parse_block(json.dumps({"output": long}).encode() + b'\n{"output": "short"}')
+    assert big is not None and big["output"].to_list() == [long, "short"]
+    assert parse_block(b'{"a": 1}\n{oops') is None

@@ -8,16 +8,19 @@ be parsed comes back with `error` set instead of raising, so it reaches the ledg
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
 import json
+import mmap
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import orjson
 
 from curate.io.formats import BadRow
@@ -99,7 +102,7 @@ class LineBlock:
     a parser leaves; the lines are only split into Python objects when one is asked for.
     """
 
-    data: bytes
+    data: bytes | memoryview
     count: int
     first_row: int
     first_line: int  # physical, 1-based line number of the first line
@@ -119,7 +122,7 @@ class LineBlock:
     @property
     def lines(self) -> list[bytes]:
         if self._lines is None:
-            self._lines = self.data.split(b"\n")[: self.count]
+            self._lines = bytes(self.data).split(b"\n")[: self.count]
         return self._lines
 
     def head(self, n: int) -> LineBlock:
@@ -134,53 +137,84 @@ _BLANK_FIRST = re.compile(rb"[ \t\x0b\x0c]*(?:\n|\Z)")
 _BLANK_LATER = re.compile(rb"\n[ \t\x0b\x0c]*(?:\n|\Z)")
 
 
-def _has_blank_line(block: bytes) -> bool:
-    end = len(block) - block.endswith(b"\n")  # the block's own last newline ends no line
+def _has_blank_line(block: memoryview) -> bool:
+    end = len(block) - (block[-1] == 10)  # the block's own last newline ends no line
     return bool(_BLANK_FIRST.match(block, 0, end) or _BLANK_LATER.search(block, 0, end))
 
 
 def jsonl_blocks(
     path: Path, max_rows: int = 20_000, read_bytes: int = 1 << 25
 ) -> Iterator[LineBlock]:
-    """The file's non-blank lines in blocks of at most `max_rows`, read `read_bytes` at a
+    """The file's non-blank lines in blocks of at most `max_rows`, about `read_bytes` at a
     time. Blank lines are not rows, but they count for line numbers."""
-    row, line_no, tail = 0, 1, b""
+    row, line_no = 0, 1
+    for chunk in _line_chunks(path, read_bytes):
+        bytes_ = np.frombuffer(chunk, np.uint8)
+        newlines = int(np.count_nonzero(bytes_ == 10))
+        lines = newlines + (chunk[-1] != 10)
+        crlf = bool((bytes_ == 13).any())
+        for part in _blocks_of(chunk, lines, crlf, row, line_no, max_rows):
+            row += part.count
+            yield part
+        line_no += lines
+
+
+def _line_chunks(path: Path, read_bytes: int) -> Iterator[memoryview]:
+    """The file in pieces of whole lines. A plain file is mapped, and each piece is a view
+    of the map, so no byte is copied (the map is freed with the last view of it)."""
     with open_binary(path) as handle:
+        whole = None  # gzip, an empty file, a pipe: read piece by piece
+        if not isinstance(handle, gzip.GzipFile):
+            with contextlib.suppress(OSError, ValueError):
+                whole = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+        if whole is not None:
+            start = 0
+            while start < len(whole):
+                end = min(start + read_bytes, len(whole))
+                cut = bytes(whole[end - 1 : end]) == b"\n" or end == len(whole)
+                if not cut:  # end the piece after its last newline (or the first, if none)
+                    chunk = np.frombuffer(whole[start:end], np.uint8)
+                    last = np.flatnonzero(chunk == 10)
+                    end = start + int(last[-1]) + 1 if len(last) else _next_line(whole, end)
+                yield whole[start:end]
+                start = end
+            return
+        tail = b""
         while True:
-            chunk = handle.read(read_bytes)
-            data = tail + chunk if tail else chunk
-            cut = data.rfind(b"\n") + 1 if chunk else len(data)
-            if chunk and cut == 0:  # one line longer than read_bytes: read on
-                tail = data
-                continue
-            block, tail = (data[:cut], data[cut:]) if cut < len(data) else (data, b"")
-            if not block:
+            data = tail + handle.read(read_bytes)
+            if len(data) == len(tail):  # end of file
+                if tail:
+                    yield memoryview(tail)
                 return
-            newlines = block.count(b"\n")
-            for part in _blocks_of(block, newlines, row, line_no, max_rows):
-                row += part.count
-                yield part
-            line_no += newlines + (not block.endswith(b"\n"))
+            cut = data.rfind(b"\n") + 1
+            data, tail = (data[:cut], data[cut:]) if cut else (b"", data)
+            if data:
+                yield memoryview(data)
+
+
+def _next_line(view: memoryview, start: int) -> int:
+    """The offset just after the first newline at or after `start` (or the end)."""
+    found = np.flatnonzero(np.frombuffer(view[start:], np.uint8) == 10)
+    return start + int(found[0]) + 1 if len(found) else len(view)
 
 
 def _blocks_of(
-    block: bytes, newlines: int, row: int, line_no: int, max_rows: int
+    chunk: memoryview, lines: int, crlf: bool, row: int, line_no: int, max_rows: int
 ) -> Iterator[LineBlock]:
-    lines_in_block = newlines + (not block.endswith(b"\n"))
-    if b"\r" not in block and not _has_blank_line(block):  # the common case: no copies
-        if lines_in_block <= max_rows:
-            yield LineBlock(block, lines_in_block, row, line_no)
+    if not crlf and not _has_blank_line(chunk):  # the common case: no copies
+        if lines <= max_rows:
+            yield LineBlock(chunk, lines, row, line_no)  # type: ignore[arg-type]
             return
-        lines = block.split(b"\n")[:lines_in_block]
-        for start in range(0, len(lines), max_rows):
-            part = lines[start : start + max_rows]
+        parts = bytes(chunk).split(b"\n")[:lines]
+        for start in range(0, len(parts), max_rows):
+            part = parts[start : start + max_rows]
             yield LineBlock(b"\n".join(part), len(part), row + start, line_no + start, None, part)
         return
-    lines = [line.rstrip(b"\r") for line in block.split(b"\n")[:lines_in_block]]
-    keep = [i for i, line in enumerate(lines) if line.strip()]
-    lines = [lines[i] for i in keep]
-    for start in range(0, len(lines), max_rows):
-        part = lines[start : start + max_rows]
+    parts = [line.rstrip(b"\r") for line in bytes(chunk).split(b"\n")[:lines]]
+    keep = [i for i, line in enumerate(parts) if line.strip()]
+    parts = [parts[i] for i in keep]
+    for start in range(0, len(parts), max_rows):
+        part = parts[start : start + max_rows]
         numbers = [line_no + i for i in keep[start : start + max_rows]]
         yield LineBlock(b"\n".join(part), len(part), row + start, line_no, numbers, part)
 

@@ -18,6 +18,7 @@ import io
 from hashlib import blake2b
 
 import polars as pl
+import pyarrow as pa
 
 from curate.io.formats import MESSAGE_ROLES, SHAREGPT_ROLES, FieldNames
 from curate.records import RECORD_SCHEMA
@@ -27,16 +28,52 @@ COERCED = r"^\s*[\[{]|^-?\d+(\.\d+)?([eE][+-]?\d+)?$|^(true|false|null)$"
 META_TYPES = (pl.String, pl.Int64, pl.Boolean)
 
 
-def parse_block(data: bytes) -> pl.DataFrame | None:
-    """The lines of a JSONL block as a frame (None when polars cannot read one of them).
+def parse_block(data: bytes | memoryview) -> pl.DataFrame | None:
+    """The lines of a JSONL block as a frame (None when a line cannot be read).
 
     Every line's keys are kept: the schema is inferred over all of them, since a key that
-    first appears late is a meta field like any other.
+    first appears late is a meta field like any other. pyarrow's JSON reader does that in
+    one multi-threaded pass (~2x faster than polars' `read_ndjson` with full inference,
+    which parses twice). Where pyarrow reads a type polars would read as text (an ISO
+    date string becomes a timestamp) or refuses the block (a key whose type changes
+    between lines, which polars coerces to text), polars reads it as before.
     """
+    table = _arrow_json(data)
+    if table is not None and all(_plain(field.type) for field in table.schema):
+        return pl.from_arrow(table)  # type: ignore[return-value]
     try:
         return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
     except Exception:  # a malformed line anywhere: the reference path finds it
         return None
+
+
+def _arrow_json(data: bytes | memoryview) -> pa.Table | None:
+    import pyarrow.json as pj
+
+    for block_size in (1 << 22, len(data) + 1):  # a line longer than a block: one block
+        try:
+            options = pj.ReadOptions(block_size=block_size)
+            return pj.read_json(pa.BufferReader(pa.py_buffer(data)), read_options=options)
+        except pa.ArrowInvalid as error:
+            if "straddl" not in str(error):
+                return None
+    return None
+
+
+def _plain(dtype: pa.DataType) -> bool:
+    """JSON's own types: text, numbers, booleans, null, and lists and objects of them."""
+    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
+        return _plain(dtype.value_type)
+    if pa.types.is_struct(dtype):
+        return all(_plain(dtype.field(i).type) for i in range(dtype.num_fields))
+    return (
+        pa.types.is_string(dtype)
+        or pa.types.is_large_string(dtype)
+        or pa.types.is_integer(dtype)
+        or pa.types.is_floating(dtype)
+        or pa.types.is_boolean(dtype)
+        or pa.types.is_null(dtype)
+    )
 
 
 def vectorised_records(
