@@ -45,7 +45,15 @@ from curate.signals import (
     unclosed_fence,
     without_code,
 )
-from curate.stages.base import DETAIL, REASON, Context, Stage, StageConfig, keep_all
+from curate.stages.base import (
+    DETAIL,
+    REASON,
+    Context,
+    Stage,
+    StageConfig,
+    keep_all,
+    warm_up_frame,
+)
 from curate.text import field_text
 from curate.textstats import line_counts, ngram_repetition
 
@@ -200,6 +208,10 @@ class Quality(Stage):
     Config = QualityConfig
     config: QualityConfig
     score_columns = SCORE_COLUMNS
+
+    def warm_up(self, ctx: Context) -> None:
+        # numba text kernels, the character table and the language-id model
+        self.apply(warm_up_frame())
 
     def annotate(self, frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         cfg = self.config
