@@ -319,3 +319,21 @@ def test_stages_warm_up_beside_ingest_and_a_failed_warm_up_is_harmless(
     curate.run(str(second))
     for name in ("curated.jsonl", "rejected.jsonl"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_ingest_scores_equal_the_text_views() -> None:
+    """prompt_chars/response_chars are the lengths of `field_text` (computed without
+    joining the texts): checked on multi-turn, system and tool-call conversations."""
+    from curate.io.ingest import read_records
+    from curate.runner import KEY, ingest_scores
+    from curate.text import field_text
+
+    for name in ("lima/lima.json.gz", "llama-factory/glaive_toolcall_en_demo.json"):
+        records = read_records(shared(name)).records.with_row_index(KEY)
+        expected = records.select(
+            field_text("prompt").str.len_chars().cast(pl.Float64).alias("prompt_chars"),
+            field_text("response").str.len_chars().cast(pl.Float64).alias("response_chars"),
+        )
+        scores = ingest_scores(records)
+        assert scores.select(expected.columns).equals(expected)
+        assert (scores["turns"] > 2).any()
