@@ -3,8 +3,9 @@
 `curate.text` defines the canonical text: `normalized(field_text(field))`, the turns
 joined, case-folded, every whitespace run one space, stripped. Built as a string column
 that costs more than all the rest of exact dedup together (the join and the whitespace
-regex each write every row anew). This kernel reads the case-folded turn contents once,
-in place, and hashes the text they would join to, as if its whitespace were collapsed.
+regex each write every row anew). This kernel reads the turn contents once, in place,
+and hashes the text they would join to, as if it were case-folded (A-Z as it reads;
+polars folds the few texts that are not ASCII) and its whitespace collapsed.
 
 Two rows get the same key when their canonical texts are equal; different texts share
 one only by a 128-bit hash collision (two independent 64-bit lanes in the style of
@@ -43,12 +44,12 @@ def exact_keys(messages: pl.Series, field: Field) -> pl.DataFrame:
         raise ValueError(f"exact keys over {field!r}: use conversation or prompt")
     counts = messages.list.len().fill_null(0).to_numpy()
     turns = messages.explode(empty_as_null=False, keep_nulls=False).struct.unnest()
-    content = turns.select(casefolded(pl.col("content").fill_null(""))).to_series()
+    content = _casefolded(turns["content"])
     if field == "conversation":  # "role: content tool_calls" per turn, "\n" between
         include = np.ones(turns.height, np.bool_)
-        role = turns["role"].fill_null("")
+        role = _casefolded(turns["role"])
         tool_valid = turns["tool_calls"].is_not_null().to_numpy()
-        tools = turns.select(casefolded(pl.col("tool_calls").fill_null(""))).to_series()
+        tools = _casefolded(turns["tool_calls"])
     else:  # the user turns' contents, TURN_SEPARATOR (whitespace) between
         include = (turns["role"] == "user").fill_null(False).to_numpy()
         role = tools = pl.repeat("", turns.height, eager=True)
@@ -68,6 +69,18 @@ def exact_keys(messages: pl.Series, field: Field) -> pl.DataFrame:
         keys,
     )
     return pl.DataFrame({KEYS[0]: keys[:, 0], KEYS[1]: keys[:, 1]})
+
+
+def _casefolded(texts: pl.Series) -> pl.Series:
+    """`curate.text.casefolded` for the texts that are not pure ASCII; ASCII texts are
+    lower-cased by the kernel as it reads them (the same result: only A-Z change), which
+    spares writing every row anew."""
+    texts = texts.fill_null("")
+    non_ascii = (texts.str.len_bytes() != texts.str.len_chars()).arg_true()
+    if not len(non_ascii):
+        return texts
+    folded = texts.gather(non_ascii).to_frame("t").select(casefolded(pl.col("t"))).to_series()
+    return texts.scatter(non_ascii, folded)
 
 
 @nb.njit(cache=True, inline="always")
@@ -128,6 +141,8 @@ def _feed(data, a, b, state):  # pragma: no cover
         if pending:
             h1, h2, word, shift, length = _put(h1, h2, word, shift, length, 0x20)
             pending = False
+        if 0x41 <= byte <= 0x5A:  # A-Z: lower case (other letters came case-folded)
+            byte += 0x20
         h1, h2, word, shift, length = _put(h1, h2, word, shift, length, byte)
         started = True
         c += 1
