@@ -89,6 +89,13 @@ ODD_ROWS = [
         "tag": "a",
     },
     {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "  "}]},
+    # blank to Python's str.strip, not to `\s`: still a blank assistant turn
+    {
+        "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": "\x1c\u3000"},
+        ]
+    },
     {"messages": [{"role": "assistant", "content": "first"}, {"role": "user", "content": "then"}]},
     {"messages": [{"role": "user", "content": "q"}, {"role": "wizard", "content": "a"}]},
     {

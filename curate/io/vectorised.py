@@ -26,6 +26,8 @@ from curate.records import RECORD_SCHEMA
 # Text that a mixed-type column may have produced from a non-string JSON value.
 COERCED = r"^\s*[\[{]|^-?\d+(\.\d+)?([eE][+-]?\d+)?$|^(true|false|null)$"
 META_TYPES = (pl.String, pl.Int64, pl.Boolean)
+NON_BLANK = r"[^\s\x1c-\x1f]"
+MESSAGES = "_curate_messages"  # the mapped messages, beside the file's own columns
 
 
 def parse_block(data: bytes | memoryview) -> pl.DataFrame | None:
@@ -100,7 +102,10 @@ def vectorised_records(
         return None, everything
     if "license" in frame.columns and frame.schema["license"] != pl.String:
         return None, everything
-    clean = clean & _valid(messages) & ~_coerced_text(messages)
+    # the messages once, as a column: an expression used three times is built three times
+    frame = frame.with_columns(messages.alias(MESSAGES))
+    mapped_messages = pl.col(MESSAGES)
+    clean = clean & _valid(mapped_messages) & ~_coerced_text(mapped_messages)
     for column in meta_columns:
         clean = clean & pl.col(column).is_not_null()
         if frame.schema[column] == pl.String:
@@ -109,7 +114,7 @@ def vectorised_records(
     meta = pl.struct(meta_columns).struct.json_encode() if meta_columns else pl.lit("{}")
     out = frame.select(
         pl.int_range(first_row, first_row + count, dtype=pl.Int64).alias("row"),
-        messages.alias("messages"),
+        mapped_messages.alias("messages"),
         meta.alias("meta"),
         license_col.fill_null(pl.lit(license_, pl.String)).alias("license"),
         clean.alias("_clean"),
@@ -255,11 +260,12 @@ MAPPERS = {
 
 def _valid(messages: pl.Expr) -> pl.Expr:
     """A user turn followed by a non-blank assistant turn (formats.validate_conversation)."""
-    roles = messages.list.eval(pl.element().struct.field("role"))
-    is_user = roles.list.eval(pl.element() == "user")
+    turn = pl.element().struct
+    is_user = messages.list.eval(turn.field("role") == "user")
+    # non-blank as Python's str.strip sees it (its whitespace adds \x1c-\x1f to `\s`);
+    # a regex stops at the first such character instead of writing every stripped text
     answered = messages.list.eval(
-        (pl.element().struct.field("role") == "assistant")
-        & (pl.element().struct.field("content").str.strip_chars() != "")
+        (turn.field("role") == "assistant") & turn.field("content").str.contains(NON_BLANK)
     )
     first_user = is_user.list.arg_max()
     last_answer = answered.list.len() - 1 - answered.list.reverse().list.arg_max()
