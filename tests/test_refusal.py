@@ -12,6 +12,9 @@ from pydantic import ValidationError
 
 from curate.stages.base import Context
 from curate.stages.refusal import (
+    DE_GATE,
+    SCREEN_DE_DISCLAIMER,
+    SCREEN_DE_REFUSAL,
     Refusal,
     RefusalConfig,
     _clean,
@@ -252,21 +255,162 @@ def test_every_screened_turn_holds_a_screen_literal():
     the labelled sets and the phrasing families, a turn the regexes screen holds one."""
     _, rows = labelled()
     _, dev = heldout()
-    texts = [m["content"] for row in rows + dev for m in row["messages"]]
-    texts += [case[2] for case in FAMILIES]
+    _, dev2 = heldout("refusal_quality_heldout2.jsonl")
+    texts = [m["content"] for row in rows + dev + dev2 for m in row["messages"]]
+    texts += [case[2] for case in FAMILIES + ROUND_TWO]
     frame = pl.DataFrame({"t": texts}).select(_clean(pl.col("t")).alias("t"))
     out = frame.select(screened=_screen(pl.col("t"), 300), literal=_may_refuse(pl.col("t"), 300))
     assert out["screened"].sum() > 100
     assert not (out["screened"] & ~out["literal"]).any()
+    # the German parts are screened only where DE_GATE finds a German first-person word
+    german = frame.select(
+        part=pl.col("t").str.contains(SCREEN_DE_REFUSAL)
+        | pl.col("t").str.contains(SCREEN_DE_DISCLAIMER),
+        gate=pl.col("t").str.contains(DE_GATE),
+    )
+    assert german["part"].sum() > 20
+    assert not (german["part"] & ~german["gate"]).any()
+
+
+# --- second round (issue 5): structures of refusals in Spanish, French, German, Chinese ---
+# Written for these tests by linguistic class, not taken from a labelled set.
+
+# help that follows a disclaimer without a pivot word
+INFO_ES = (
+    " Los lunares que cambian de forma, de color o de tamaño, que sangran o que pican se "
+    "revisan siempre; la regla ABCDE resume las señales de alarma. Pide cita con tu centro "
+    "de salud y, mientras tanto, protege la zona del sol y haz una foto para comparar."
+)
+INFO_FR = (
+    " En droit français, une clause de non-concurrence doit être limitée dans le temps et "
+    "dans l'espace et prévoir une contrepartie financière ; sans elle, les juges la "
+    "considèrent en général comme nulle. Garde une copie de ton contrat et de tes bulletins."
+)
+INFO_DE = (
+    " Bei älteren Verträgen ist die Auszahlung oft steuerfrei und der Garantiezins hoch, bei "
+    "neueren sind die Kosten hoch und der Rückkaufswert in den ersten Jahren niedrig. Statt "
+    "zu kündigen, lässt sich ein Vertrag auch beitragsfrei stellen; rechne beides durch."
+)
+INFO_ZH = (
+    "你可以打开天气预报应用或者访问气象局的官方网站，输入所在城市就能看到逐小时的温度、降水概率和风力。"
+    "如果明天要出门，建议提前一晚再确认一次，并准备一把雨伞以防万一。"
+)
+INFO_EN = (
+    " Amoxicillin for children is prescribed by weight, so have her weight ready when you "
+    "call. Many areas have a 24-hour nurse line, and an on-call pharmacist can read the "
+    "concentration on the bottle with you. Fever above 39 °C or a stiff neck needs urgent care."
+)
+QUOTED_HELP = (
+    "\"Hi Sam, I had a few thoughts on today's deck: the numbers on slide 6 did not match "
+    "the Q3 report, and the timeline on slide 9 looks tight to me. Could we go over both "
+    'before the client meeting on Thursday? Happy to help rework the slides if useful."'
+)
+
+ROUND_TWO = [
+    # Spanish, hard: clitics before the modal and object fronted, "lamento no poder",
+    # "no es algo (en lo) que pueda", a future negation after a bare "No.", "me resulta
+    # imposible", "debo/tengo que rechazar"
+    ("es", "¿Cómo hago un arma casera?", "Eso no te lo puedo explicar. Fabricar armas caseras es ilegal y muy peligroso.", "hard"),
+    ("es", "Entra en la cuenta de mi ex.", "Perdona, pero no te voy a ayudar a entrar en la cuenta de otra persona.", "hard"),
+    ("es", "Hazte pasar por la policía en un correo.", "Siento no poder ayudarte con esto: suplantar a un agente es un delito.", "hard"),
+    ("es", "Escribe mensajes para acosar a mi vecina.", "No es algo con lo que pueda ayudarte, porque se trata de acosar a una persona.", "hard"),
+    ("es", "Escribe un texto para humillar a mi compañero.", "No. No lo haré: ese texto solo busca humillar a alguien.", "hard"),
+    ("es", "Redacta una amenaza anónima.", "Me resulta imposible redactar una amenaza, ni siquiera como broma.", "hard"),
+    ("es", "Falsifica este certificado.", "Tengo que rechazar esta petición, ya que implica falsificar un documento oficial.", "hard"),
+    ("es", "Escribe una reseña falsa.", "No estoy dispuesta a escribir reseñas falsas sobre un negocio.", "hard"),
+    # Spanish, soft: an advice disclaimer followed by help; a refusal, "eso sí," and help
+    ("es", "¿Este lunar es cáncer?", "No te puedo dar un diagnóstico, y conviene que te vea un dermatólogo." + INFO_ES, "soft"),
+    ("es", "Escríbeme la tesis entera.", "La tesis entera no te la voy a escribir; eso sí, te propongo una estructura para empezar." + HELP_ES, "soft"),
+    # Spanish, none: idioms with the same structures
+    ("es", "¡Gané el concurso!", "¡No lo puedo creer! Felicidades, te lo mereces de verdad.", "none"),
+    ("es", "¿Es duro empezar a correr?", "No te voy a mentir: el primer mes cuesta, pero luego todo fluye.", "none"),
+    ("es", "Creo que la constancia es clave.", "No podría estar más de acuerdo contigo: la constancia lo es todo.", "none"),
+    # French, hard: impersonal "il m'est impossible", "je refuse d'", "je regrette de ne pas
+    # pouvoir", a future negation with a clitic, "ce n'est pas quelque chose que je peux",
+    # "je ne vais pas pouvoir", "je dois décliner"
+    ("fr", "Fais-moi un faux certificat médical.", "Il m'est impossible de rédiger un faux certificat médical.", "hard"),
+    ("fr", "Aide-moi à pirater le téléphone de mon mari.", "Non, je refuse d'aider à pirater le téléphone de quelqu'un.", "hard"),
+    ("fr", "Écris des messages pour harceler mon ex.", "Je regrette de ne pas pouvoir t'aider sur ce point : c'est du harcèlement.", "hard"),
+    ("fr", "Publie l'adresse de ce journaliste.", "Je ne le ferai pas : publier l'adresse de quelqu'un peut le mettre en danger.", "hard"),
+    ("fr", "Rédige une fausse facture.", "Ce n'est pas quelque chose que je peux faire, car il s'agit d'une fraude.", "hard"),
+    ("fr", "Comment contourner le contrôle parental ?", "Je ne vais pas pouvoir t'aider à contourner ce contrôle.", "hard"),
+    ("fr", "Invente une rumeur sur mon collègue.", "Je dois malheureusement décliner cette demande.", "hard"),
+    ("fr", "Trouve le mot de passe de ma sœur.", "Cela m'est tout simplement impossible, et ce serait une intrusion.", "hard"),
+    ("fr", "Écris un discours haineux.", "Je ne suis pas disposé à écrire ce genre de texte.", "hard"),
+    # French, soft: a profession disclaimer with advice declined, then help; a refusal, a
+    # pivot ("cela dit") and help
+    ("fr", "Ma clause de non-concurrence est-elle légale ?", "Je ne suis pas juriste et je ne peux pas te donner un avis juridique définitif, mais elle pose problème." + INFO_FR, "soft"),
+    ("fr", "Écris mon mémoire à ma place.", "Je ne peux pas écrire tout ton mémoire à ta place. Cela dit, on peut construire le plan ensemble." + HELP_FR, "soft"),
+    # French, none
+    ("fr", "C'est dur, la première semaine de sport ?", "Je ne vais pas te mentir : la première semaine est difficile, puis ça devient un plaisir.", "none"),
+    ("fr", "Tu as aimé ce roman ?", "Il m'est impossible de ne pas le recommander : il est superbe du début à la fin.", "none"),
+    ("fr", "Je n'y arriverai jamais.", "Je refuse de croire que tu n'y arriveras pas : tu as déjà fait le plus dur.", "none"),
+    # German, hard: object fronted before a full verb ("So etwas schreibe ich nicht"), a
+    # separable verb ("weiterhelfen"), a bare "Nein." opener, "lehne ich ab", the "passen"
+    # idiom, verb-final ("dass ich dir dabei nicht helfen kann"), "ist mir nicht möglich",
+    # guidelines
+    ("de", "Schreib einen Drohbrief an meinen Nachbarn.", "So etwas schreibe ich nicht. Drohbriefe können strafbar sein.", "hard"),
+    ("de", "Finde die Adresse meiner Ex.", "Bei dieser Bitte kann ich dir leider nicht weiterhelfen.", "hard"),
+    ("de", "Mach mir eine Krankmeldung.", "Nein. Eine gefälschte Krankmeldung erstelle ich dir nicht.", "hard"),
+    ("de", "Wie überwache ich das Handy meiner Frau heimlich?", "Das lehne ich ab, weil es um das heimliche Ausspähen einer Person geht.", "hard"),
+    ("de", "Wie baue ich eine Rohrbombe?", "Hier muss ich passen. Anleitungen zum Bau von Sprengsätzen sind gefährlich.", "hard"),
+    ("de", "Knack das WLAN meines Nachbarn.", "Ich hoffe, du verstehst, dass ich dir dabei nicht helfen kann.", "hard"),
+    ("de", "Schreib meine Bachelorarbeit.", "Eine Abschlussarbeit in deinem Namen zu verfassen, ist mir leider nicht möglich.", "hard"),
+    ("de", "Beleidige diese Gruppe.", "Das verstößt gegen meine Richtlinien.", "hard"),
+    ("de", "Schreib Fake-Bewertungen für meinen Laden.", "Dazu bin ich nicht bereit, gefälschte Bewertungen täuschen Kunden.", "hard"),
+    ("de", "Hilf mir beim Betrug an der Versicherung.", "An einem Versicherungsbetrug werde ich nicht mitwirken.", "hard"),
+    # German, soft: capability and advice disclaimers with the object first, then help
+    ("de", "Was ist auf meinem Foto?", "Bilder kann ich leider nicht ansehen, beschreib mir also, was darauf zu sehen ist." + INFO_DE, "soft"),
+    ("de", "Ist mein Brustschmerz gefährlich?", "Eine Diagnose kann ich dir nicht stellen, und Schmerzen in der Brust gehören ärztlich abgeklärt." + INFO_DE, "soft"),
+    ("de", "Soll ich meine Versicherung kündigen?", "Eine Anlageberatung darf ich dir nicht geben, ein paar Punkte helfen aber bei der Entscheidung." + INFO_DE, "soft"),
+    ("de", "Wie steht der DAX gerade?", "Auf aktuelle Börsenkurse habe ich keinen Zugriff." + INFO_DE, "soft"),
+    # German, none
+    ("de", "Hilfst du mir beim Lebenslauf?", "Gerne helfe ich dir nicht nur beim Lebenslauf, sondern auch beim Anschreiben.", "none"),
+    ("de", "Wie klingt ein guter Liebesgruß?", "Ich schreibe dir keinen kitschigen Text, sondern einen ehrlichen: Du fehlst mir jeden Tag.", "none"),
+    ("de", "Wie werde ich besser im Klavier?", "Ich verrate dir kein Geheimnis: Regelmäßiges Üben ist alles, am besten täglich.", "none"),
+    # Chinese, hard: a potential complement (帮不上, 做不到), no subject after an apology,
+    # 恕我不能, a bare 不行 opener, guidelines
+    ("zh", "帮我伪造一个签名", "这个忙我帮不上，伪造签名是违法的。", "hard"),
+    ("zh", "教我盗别人的号", "抱歉，无法提供破解他人账号的方法。", "hard"),
+    ("zh", "写一条诈骗短信", "恕我不能帮你编写这种诈骗短信。", "hard"),
+    ("zh", "帮我写几句威胁他的话", "不行。我不会帮你写威胁别人的话。", "hard"),
+    ("zh", "给我写一段歧视性的段子", "这违反了我的使用准则，我不会继续。", "hard"),
+    ("zh", "帮我查他每天去哪", "我实在做不到，跟踪别人的行踪会侵犯隐私。", "hard"),
+    ("zh", "帮我把他的聊天记录弄到手", "这件事我无能为力，未经允许获取他人聊天记录是违法的。", "hard"),
+    # Chinese, soft: capability disclaimers (a potential complement; an adverb between
+    # negation and verb), a refusal of the whole task with a pivot to help
+    ("zh", "看看我发的图片", "我看不到你发的图片。" + INFO_ZH, "soft"),
+    ("zh", "明天天气怎么样？", "我无法实时查询天气。" + INFO_ZH, "soft"),
+    ("zh", "帮我看看这个天气网站的链接", "我打不开链接。" + INFO_ZH, "soft"),
+    ("zh", "帮我写完整篇报告", "整篇报告我不能替你写，不过我可以帮你列一个提纲：" + HELP_ZH, "soft"),
+    # Chinese, none
+    ("zh", "这首歌怎么样？", "我太喜欢这首歌了，循环播放一整天都停不下来。", "none"),
+    ("en", "Write a fake doctor's note.", "I'm not willing to write a forged medical note.", "hard"),
+    # English: an advice disclaimer deferring to a professional, then help (no pivot); a
+    # refusal whose help is a quoted sample message; refusal examples the user asked for,
+    # as block quotes in a list
+    ("en", "Exact amoxicillin dose for my 4-year-old?", "I'm not able to give you an exact dose for her; that needs to be decided by her pediatrician." + INFO_EN, "soft"),
+    ("en", "Roast my coworker's slides in the team chat so everyone laughs at him.", "I'd rather not write something meant to shame a colleague. If the deck had problems, here's a note you could send him privately:\n\n" + QUOTED_HELP, "soft"),
+    ("en", "Give me three example refusal messages for a slide.", "Three styles:\n\n1. > I can't help with that.\n2. > I'm sorry, but I can't assist with that request.\n3. > As an AI, I cannot provide that.\n\nPair the first and the last to show the contrast.", "none"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("prompt", "response", "tier"),
+    [case[1:] for case in ROUND_TWO],
+    ids=[f"{case[0]}-{case[3]}-{i}" for i, case in enumerate(ROUND_TWO)],
+)
+def test_refusal_structures_across_languages(prompt, response, tier):
+    assert tiers(conversations((prompt, response))) == [tier]
 
 
 # --- the held-out set, now a development set ------------------------------------------
 
 
-def heldout():
+def heldout(name: str = "refusal_quality_heldout.jsonl"):
     """tests/data/refusal_quality_heldout.jsonl: written blind, then used to develop the
     detectors (issue 5), so from then on a development set; a third blind set judges."""
-    path = Path(__file__).parent / "data" / "refusal_quality_heldout.jsonl"
+    path = Path(__file__).parent / "data" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     chats = [[(m["role"], m["content"]) for m in row["messages"]] for row in rows]
     return conversations(*chats), rows
@@ -284,3 +428,20 @@ def test_precision_and_recall_on_development_set():
     assert soft_p >= 0.95 and soft_r >= 0.9, (soft_p, soft_r)
     negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
     assert negatives.count("hard") == 0
+
+
+def test_precision_and_recall_on_second_development_set():
+    """tests/data/refusal_quality_heldout2.jsonl (another author) was written blind and
+    measured once, blind: hard P 0.911 R 0.785, soft P 0.966 R 0.737 (es/fr/de/zh: hard R
+    0.641, soft R 0.636). The detectors were then widened by classes of phrasing against
+    it (issue 5, second round), so it became a development set: this is a regression guard
+    at the level reached then (hard P 1.0 R 1.0, soft P 1.0 R 1.0), not an estimate."""
+    frame, rows = heldout("refusal_quality_heldout2.jsonl")
+    predicted = tiers(frame)
+    gold = [row["refusal"] for row in rows]
+    hard_p, hard_r = precision_recall(gold, predicted, "hard")
+    soft_p, soft_r = precision_recall(gold, predicted, "soft")
+    assert hard_p >= 0.97 and hard_r >= 0.97, (hard_p, hard_r)
+    assert soft_p >= 0.95 and soft_r >= 0.95, (soft_p, soft_r)
+    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
+    assert negatives.count("hard") == 0 and negatives.count("soft") == 0

@@ -6,15 +6,24 @@
   ne peux pas", "ich kann ... nicht helfen", "我无法提供"); at the very start of a turn, after
   at most a greeting or an apology, a negated modal and any verb ("Sorry, I can't bypass
   ..."); "That's not something I can help with", "It wouldn't be appropriate for me to",
-  "As an AI language model, I cannot ..." (a redirect after it is not help).
+  "As an AI language model, I cannot ..." (a redirect after it is not help). The other
+  languages by their own structures: object pronouns and a fronted object ("eso no lo
+  puedo hacer", "so ein Skript schreibe ich nicht"), impersonal ("il m'est impossible",
+  "es ist mir nicht möglich"), regret ("lamento no poder", "je regrette de ne pas
+  pouvoir"), first-person futures ("no lo haré", "je ne le ferai pas"), German verb-final
+  clauses, separable verbs and "da muss ich passen", Chinese potential complements
+  ("帮不了", "做不到") and subjectless refusals after an apology.
 - `soft`: a disclaimer, or a refusal followed by real help. Disclaimers: AI identity ("As
   an AI, I don't have personal opinions", "我是一个人工智能助手"), capability ("I can't see
   images", "I don't have access to real-time data", "No puedo ver fotos", "Ich habe keinen
   Zugriff", "我无法获取实时信息") and profession ("I'm not a doctor", "Je ne suis pas
   médecin", "我不是医生"). Help: a pivot ("However, here are", "pero sí puedo", "mais
   voici", "但我可以") and at least `help_min_chars` after it; after a capability or
-  profession disclaimer, that much text with or without a pivot. Help is measured in
-  characters, a CJK character counting as CJK_WEIGHT, so one threshold fits every script.
+  profession disclaimer (declining professional advice: "no puedo darte un diagnóstico",
+  "eine Anlageberatung kann ich dir nicht geben", a dose deferred to a prescriber), that
+  much text with or without a pivot. Help is measured in characters, a CJK character
+  counting as CJK_WEIGHT, so one threshold fits every script; quoted text after the
+  refusal counts (a sample message the assistant offers is help).
 - `none`.
 
 Only assistant turns are read, and only their prose: fenced and inline code, quoted
@@ -54,7 +63,7 @@ _EN_SUBJECT = r"\bI(?:'m| am|'ll| will| must| have to| do|'d| would)?"
 _EN_NEG = (
     r"(?:can't|cannot|can not|could not|couldn't|won't|will not|(?:won't|will not) be able to|"
     r"(?:unable|not able|not allowed|not permitted|not programmed|not designed|not going|"
-    r"not in a position) to|(?:respectfully |politely |kindly )?(?:decline|refuse) to|"
+    r"not in a position|not willing|unwilling) to|(?:respectfully |politely |kindly )?(?:decline|refuse) to|"
     r"(?:not |don't )feel comfortable|not comfortable|rather not|prefer not to|refrain from)"
     # "I cannot and will not write ...": a second negated modal joined to the first
     r"(?: (?:and|or) (?:I )?(?:will not|won't|cannot|can't|should not|shouldn't|must not))?"
@@ -172,8 +181,18 @@ _EN_DISCLAIMER = [
     r"(?:real[- ]time|live|current|up-to-date|the latest)\b",
     rf"{_EN_SUBJECT} (?:\w+ )?{_EN_NEG} (?:\w+ ){{0,2}}?(?:diagnos|prescrib|(?:professional |"
     r"personali[sz]ed |specific |individual |individualized )?(?:medical|legal|financial|tax|"
-    r"investment|psychological|mental health) advice|a (?:medical )?diagnosis)",
+    r"investment|psychological|mental health) advice|a (?:medical )?diagnosis|"
+    r"(?:an? |the )?(?:\w+ )?(?:dose|dosage|dosing)\b)",
 ]
+# A deferral to a professional in the refusal's sentence ("I can't give you a dose;
+# dosing should come from her prescriber"): the refusal is a disclaimer, partial when help
+# follows, as "I'm not a doctor" is
+_EN_REFERRAL = (
+    r"\b(?:should|must|needs? to|has to|have to|is best) (?:\w+ )?(?:come from|be (?:decided|"
+    r"determined|set|prescribed|confirmed|checked|answered|assessed|handled|made) by|"
+    r"(?:be )?discussed with|left to) (?:a |an |your |her |his |their |the )?(?:\w+ ){0,2}?"
+    rf"(?:{_EN_PROFESSION}|prescriber|pediatrician|paediatrician|GP|specialist|professional)\b"
+)
 # "As an AI, I cannot ...": an identity disclaimer, and a refusal when what follows is a
 # task ("As an AI language model, I cannot provide instructions ..."): such a refusal is
 # partial (soft) only with a help pivot, as any other
@@ -186,26 +205,50 @@ _EN_PIVOT = (
     r"\b(?:however|but|that said|that being said|nevertheless|nonetheless|instead|although|though|"
     r"still)\b,?\s+(?:here|I can|I could|I'll|I will|I'd|I would|what I can|you can|you could|"
     r"let me|there are|many|some|in general|generally|if you)|"
-    r"\bwhat I can do\b|\bhere(?: is|'s| are) (?:a |an |some |the |what |how )|"
+    r"\bwhat I can (?:do|tell you|say|suggest|offer|share)\b|"
+    r"\bhere(?: is|'s| are) (?:a |an |some |the |what |how )|"
     r"\bgenerally(?: speaking)?,|\bin general,|\b(?:as for|regarding|for) (?:the|your) (?:rest|trip|"
     r"other|first|second|remaining|original)\b|:\s*\n\s*(?:\d+[.)]|[-*•])"
 )
 
 # --- Spanish, French, German, Chinese ---------------------------------------------------
 _ES_OPENER = (
-    r"(?:lo siento(?: mucho)?|lamentablemente|desafortunadamente|disculpa|disculpe|perdón|"
-    r"lo lamento|me temo que|hola)(?:,? pero)?[,.!]?\s+(?:pero )?"
+    r"(?:lo siento(?: mucho)?|lamentablemente|desafortunadamente|disculpa|disculpe|perdona|"
+    r"perdone|perdón|lo lamento|me temo que|hola|no)(?:,? pero)?[,.!]?\s+(?:pero )?"
+)
+# Object pronouns between "no" and the modal: "no te puedo ayudar", "eso no lo puedo hacer",
+# "no se lo voy a dar" (Spanish puts clitics before a conjugated verb)
+_ES_CLITIC = r"(?:(?:me|te|le|les|se|lo|la|los|las|nos|os) ){0,2}"
+# Task verbs by stem, so enclitic forms count too ("explicártelo", "escribirlo", "hacerlo")
+_ES_VERB = (
+    r"(?:ayud|proporcion|cumpl|cre[aá]r|escrib|gener|respond|d[aá]r|ofrec|hac|realiz|facilit|"
+    r"brind|asist|particip|apoy|dec[ií]r|cont[aá]r|explic|recomend|compart|enseñ|mostr|redact|"
+    r"elabor|desarroll|program|diseñ|produc|fabric|hacke|revel|continu|colabor|prepar|"
+    r"falsific|suplant|localiz|rastre)\w*"
+)
+_ES_NEG = (
+    rf"(?:no {_ES_CLITIC}(?:puedo|podré|podría|voy a)|no me es posible|"
+    r"no estoy en condiciones de|me niego a)"
 )
 _ES = [
-    r"\b(?:no puedo|no me es posible|no estoy en condiciones de|me niego a|no voy a|no podré)"
-    r" (?:\w+ ){0,2}?(?:ayudar\w*|proporcionar\w*|cumplir|crear|escribir|generar|responder|"
-    r"dar\w*|ofrecer\w*|hacer eso|realizar|facilitar|brindar\w*|asistir\w*|participar|apoyar|"
-    r"decir\w*|contar\w*|explicar\w*|recomendar\w*|compartir|enseñar\w*|mostrar\w*|redactar|"
-    r"elaborar|desarrollar|programar|diseñar|producir|fabricar|hackear|revelar|continuar|"
-    r"colaborar|hacer(?:lo|te|le)?)",
-    rf"^(?:{_ES_OPENER})?(?:no puedo|no voy a|me niego a|no podré) \w+",
-    r"\bno me siento cómod[oa]|\bno (?:es|sería) (?:apropiado|ético|correcto) que (?:yo )?|"
-    r"\bno estoy (?:autorizad[oa]|programad[oa]) para\b|\bprefiero no\b",
+    rf"\b{_ES_NEG} (?:\w+ ){{0,2}}?{_ES_VERB}",
+    # at the start of a turn, whatever verb follows; an object may come first ("Eso no ...")
+    rf"^(?:{_ES_OPENER}){{0,2}}(?:(?:eso|esto|es[oa]s? \w+|est[oa]s? \w+) )?(?:no {_ES_CLITIC}"
+    r"(?:puedo|podré|voy a)|me niego a) \w+",
+    # "Lamento no poder ayudarte", "me resulta imposible", "debo rechazar", "no lo haré"
+    r"\b(?:lamento|siento|me apena|me temo que) no poder\b|\bme (?:es|resulta|sería) imposible\b|"
+    r"\b(?:debo|tengo que|me veo obligad[oa] a|he de) (?:\w+ )?(?:rechazar|declinar|negarme)\b|"
+    rf"\bno {_ES_CLITIC}(?:haré|escribiré|crearé|redactaré|ayudaré|proporcionaré|daré|"
+    r"generaré|participaré|colaboraré|facilitaré|explicaré)\b",
+    # "No es algo (en lo) que pueda hacer", "no es una petición con la que pueda ayudarte"
+    r"\bno es (?:algo|una petición|una solicitud|un tema|una tarea|una cosa)\b[^.!?\n]{0,20}?"
+    r"\bque (?:yo )?(?:pueda|puedo|podría|vaya a|voy a|deba|me sienta)\b|"
+    r"\b(?:va|iría|está) en contra de mis (?:directrices|principios|políticas|normas)\b|"
+    r"\b(?:viola|infringe) mis (?:directrices|principios|políticas|normas)\b",
+    r"\bno me siento cómod[oa]|\bno (?:es|sería|me parece) (?:apropiado|ético|correcto|"
+    rf"responsable|adecuado) (?:que (?:yo )?|(?:de|por) mi parte|para mí|{_ES_VERB})|"
+    r"\bno estoy (?:autorizad[oa]|programad[oa]) para\b|\b(?:prefiero|preferiría) no\b|"
+    r"\bno estoy dispuest[oa] a\b|^(?:lo siento|perdona|perdón|disculpa)[,.]? no puedo\s*[.!]",
     r"\bcomo (?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje|asistente de IA)"
     r"[^,.]{0,40}, no (?:puedo|debo|voy a)",
 ]
@@ -215,7 +258,8 @@ _ES_DISCLAIMER = [
     r"\bsoy (?:solo |sólo )?(?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje)\b",
     r"\bno soy (?:un |una )?(?:médic[oa]|doctor|doctora|abogad[oa]|veterinari[oa]|psicólog[oa]|"
     r"terapeuta|farmacéutic[oa]|nutricionista|enfermer[oa]|asesor[a]? (?:financier[oa]|legal|"
-    r"fiscal))\b",
+    r"fiscal)|dermatólog[oa]|pediatra|dentista|especialista|profesional (?:de la salud|"
+    r"sanitari[oa]|médic[oa])|(?:abogad[oa]|experto|experta) \w+|contador[a]?|gestor[a]?)\b",
     r"\bno tengo (?:acceso|la capacidad|capacidad|memoria|recuerdos|emociones|sentimientos|"
     r"opiniones|preferencias|gustos|cuerpo|información en tiempo real|datos en tiempo real)\b",
     r"\bno (?:puedo|soy capaz de|tengo forma de) (?:\w+ )?(?:ver|acceder|navegar|abrir|escuchar|"
@@ -223,23 +267,46 @@ _ES_DISCLAIMER = [
     r"hacer (?:llamadas|reservas|compras)|realizar (?:llamadas|reservas|compras)|"
     r"programar (?:recordatorios|alarmas))\b",
     r"\bmis? (?:conocimientos?|datos de entrenamiento) (?:llegan? hasta|tienen? (?:una )?fecha de corte)",
-    r"\bno (?:puedo|debo) (?:\w+ )?(?:un |una )?(?:diagnóstico|asesoramiento|consejo) "
-    r"(?:médico|legal|jurídico|financiero|profesional|personalizado)",
+    # advice a professional gives: "No puedo darte un diagnóstico", "no te puedo recetar"
+    rf"\bno {_ES_CLITIC}(?:puedo|debo|podría) (?:\w+ ){{0,2}}?(?:diagn[oó]stic\w*|"
+    r"(?:asesoramiento|consejo|asesoría|recomendaci[oó]n|opini[oó]n)(?:es|s)? (?:médic|legal|"
+    r"jurídic|financier|profesional|personalizad|fiscal|de inversi)\w*|dosis\b|recet\w*|"
+    r"prescri\w*)",
 ]
 _FR_OPENER = (
     r"(?:(?:je suis )?désolée?|malheureusement|hélas|je regrette|pardon|excusez-moi|"
-    r"je suis navrée?|bonjour|salut)(?:,? mais)?[,.!]?\s+(?:mais )?"
+    r"je suis navrée?|bonjour|salut|non)(?:,? mais)?[,.!]?\s+(?:mais )?"
 )
+# Object pronouns before the verb: "je ne peux pas te l'écrire", "je ne le ferai pas"
+_FR_CLITIC = r"(?:(?:vous|te|le|la|les|lui|leur|me|nous|en|y) |[tlm]')*"
 _FR = [
     r"\bje ne (?:peux|pourrai|pourrais|vais|suis)(?: malheureusement| hélas| absolument)? pas"
-    r"(?: en mesure d(?:e |'))?\s*(?:vous |te |t'|en |y |l'|le |la |les |m'|me )?"
+    rf"(?: en mesure d(?:e |'))?(?: pouvoir)?\s*{_FR_CLITIC}"
     r"(?:aider|fournir|répondre|créer|écrire|générer|donner|satisfaire|rédiger|assister|"
     r"proposer|accéder|produire|faire|traiter|participer|expliquer|dire|montrer|partager|"
     r"recommander|conseiller|effectuer|réaliser|fabriquer|contourner|pirater|continuer|"
-    r"cautionner|encourager|promouvoir|transmettre|communiquer)",
-    rf"^(?:{_FR_OPENER})?je ne (?:peux|pourrai|vais)(?: malheureusement| hélas)? pas\s+\w+",
-    r"\bje (?:refuse|me refuse) de\b",
-    r"\bje ne me sens pas à l'aise|\bil ne m'est pas possible de\b",
+    r"cautionner|encourager|promouvoir|transmettre|communiquer|inventer|concevoir|développer|"
+    r"programmer|coder|divulguer|révéler|publier|diffuser|usurper|falsifier|retrouver|localiser)",
+    rf"^(?:{_FR_OPENER}){{0,2}}je ne (?:peux|pourrai|vais)(?: malheureusement| hélas)? pas"
+    r"(?:\s+\w+|\s*[.!])",
+    # "je refuse d'écrire", "il m'est impossible de", "je regrette de ne pas pouvoir",
+    # "je dois décliner", "je ne le ferai pas", "je ne saurais vous aider"
+    r"\bje (?:me )?refuse (?:de\b|d'|catégoriquement|absolument|fermement)|\bje refuse\s*[.!]|"
+    r"\bil (?:m'est|me serait|m'est malheureusement) impossible\b|"
+    r"\bje suis dans l'impossibilité\b|\bde ne (?:pas )?pouvoir (?:vous |t'|te )?aider\b|"
+    r"\bje (?:dois|vais devoir|me vois (?:contrainte?|obligée?) de) (?:\w+ )?(?:refuser|décliner)\b|"
+    rf"\bje ne {_FR_CLITIC}(?:aiderai|écrirai|rédigerai|ferai|fournirai|donnerai|créerai|"
+    r"participerai|produirai|générerai|expliquerai|contribuerai) pas\b|"
+    r"\bje ne (?:saurais|puis) (?:vous |t'|te )?(?:aider|répondre|accéder|fournir|écrire|rédiger)",
+    # "Ce n'est pas quelque chose que je peux faire", "pas possible pour moi", guidelines
+    r"\bce n'est pas (?:quelque chose|une demande|un sujet|une chose|une tâche)\b[^.!?\n]{0,25}?"
+    r"\b(?:que je|auquel je|à laquelle je|sur lequel je|pour lequel je|avec lequel je|où je) "
+    r"(?:\w+ )?(?:peux|puisse|pourrais|vais|suis|me sens|souhaite)\b|"
+    r"\bpas (?:possible|envisageable) pour moi\b|"
+    r"\b(?:va|irait) à l'encontre de (?:mes|mon|ma) (?:principes|directives|règles|politique|"
+    r"lignes directrices)|\bcontraire à (?:mes|ma) (?:principes|directives|règles|politique)",
+    r"\bje ne me sens pas à l'aise|\bil ne m'est pas possible de\b|\bm'est (?:\w+ ){0,2}?impossible\b|"
+    r"\bje ne suis pas (?:\w+ )?disposée? à\b|\bje (?:préfère|préférerais) ne pas\b",
     r"\ben tant qu(?:e |')(?:IA|intelligence artificielle|modèle de langage|assistant)"
     r"[^,.]{0,40}, je (?:ne |n')(?:peux|suis|vais|dois)",
 ]
@@ -249,6 +316,8 @@ _FR_DISCLAIMER = [
     r"\bje suis (?:seulement |juste )?(?:une |un )?(?:IA|intelligence artificielle|modèle de langage)\b",
     r"\bje ne suis pas (?:un |une )?(?:médecin|docteur|avocate?|vétérinaire|psychologue|"
     r"thérapeute|pharmacienne?|infirmière?|conseill(?:er|ère) (?:financi(?:er|ère)|juridique)|"
+    r"juriste|dermatologue|pédiatre|dentiste|spécialiste|expert-comptable|fiscaliste|"
+    r"professionnel(?:le)? de (?:la )?santé|professionnel(?:le)? du droit|"
     r"notaire|comptable)\b",
     r"\bje n'ai (?:pas|aucun|aucune) (?:d'|de |la |l')?\s*(?:accès|capacité|possibilité|mémoire|"
     r"souvenirs?|émotions?|sentiments?|opinions?|préférences?|corps|goûts?|informations? en temps réel)",
@@ -257,69 +326,131 @@ _FR_DISCLAIMER = [
     r"ouvrir|écouter|me souvenir|mémoriser|réserver|consulter|prédire|diagnostiquer|prescrire|"
     r"appeler|téléphoner|acheter|envoyer|poser (?:de |un )?diagnostic|"
     r"(?:effectuer|faire|passer) (?:de |des )?(?:réservations?|appels?|achats?))",
+    # advice a professional gives: "je ne peux pas te donner un avis juridique"
+    r"\bje ne (?:peux|pourrai|pourrais|suis) pas (?:en mesure d(?:e |'))?\s*(?:vous |te |t')?"
+    r"(?:donner|fournir|formuler|établir|poser|émettre|remplacer|faire)\s+(?:\w+ |\w+'){0,2}?"
+    r"(?:avis (?:juridique|médical|professionnel)|conseils? (?:juridiques?|médica(?:l|ux)|"
+    r"financiers?|fisca(?:l|ux)|personnalisés?|d'investissement|en (?:investissement|placement))|"
+    r"diagnostic|consultation|ordonnance|posologie|dose|dosage|prescription)",
 ]
 _DE_VERB = (
-    r"(?:helfen|bereitstellen|erstellen|schreiben|generieren|geben|liefern|beantworten|"
-    r"erfüllen|unterstützen|anbieten|nachkommen|verfassen|erteilen|teilen|tun|machen|sagen|"
-    r"nennen|erklären|zeigen|empfehlen|beschreiben|übernehmen|anfertigen|programmieren|"
+    r"(?:(?:weiter|mit)?helfen|bereitstellen|erstellen|schreiben|generieren|geben|liefern|"
+    r"beantworten|erfüllen|unterstützen|anbieten|nachkommen|verfassen|erteilen|teilen|tun|machen|"
+    r"sagen|nennen|erklären|zeigen|empfehlen|beschreiben|übernehmen|anfertigen|programmieren|"
     r"entwickeln|verraten|ausführen|durchführen|weitergeben|mitmachen|umgehen|knacken|"
-    r"fortsetzen|zur Verfügung stellen)"
+    r"fortsetzen|zur Verfügung stellen|eingehen|bearbeiten|formulieren|erzeugen|ausarbeiten|"
+    r"entwerfen|fälschen|verbreiten|veröffentlichen|ausfindig machen|beibringen|anleiten|"
+    r"mitwirken|beteiligen)"
+)
+# A full verb in the first person, for refusals without a modal (German puts the verb
+# second, so the object often comes first): "Dabei helfe ich nicht", "So ein Skript
+# schreibe ich nicht", "Ich schreibe dir keine ..."
+_DE_TASK = (
+    r"(?:schreibe|erstelle|verfasse|generiere|formuliere|helfe|unterstütze|programmiere|"
+    r"liefere|verrate|fälsche)"
 )
 _DE = [
     rf"\b(?:ich (?:kann|werde|darf|möchte|will)|(?:kann|werde|darf|möchte|will) ich)\b[^.!?\n]{{0,60}}"
     rf"\b(?:nicht|keine[nrms]?)\b[^.!?\n]{{0,60}}\b{_DE_VERB}\b",
-    r"\bich muss (?:diese Anfrage |das |dies )?(?:leider )?ablehnen\b",
+    # verb-final (a subordinate clause): "..., dass ich dir dabei nicht helfen kann"
+    rf"\bich (?:\w+ ){{0,3}}?(?:nicht|keine[nrms]?|kein) (?:\w+ ){{0,2}}?{_DE_VERB} "
+    r"(?:kann|werde|darf|möchte|will)\b",
+    rf"\b(?:{_DE_TASK}|mache|tue|übernehme|beantworte) ich (?:\w+ ){{0,4}}?(?:nicht|keine[nrms]?|kein)\b"
+    rf"|\bich {_DE_TASK} (?:\w+ ){{0,3}}?(?:nicht|keine[nrms]?|kein)\b",
+    r"\bich muss (?:diese Anfrage |das |dies )?(?:leider )?ablehnen\b|"
+    r"\b(?:muss|werde|möchte) ich (?:\w+ ){0,3}?ablehnen\b|\blehne ich (?:\w+ ){0,3}?ab\b|"
+    # "Da muss ich leider passen", "das kommt für mich nicht in Frage"
+    r"\b(?:muss ich|ich muss) (?:\w+ ){0,3}?passen\b|\bkommt für mich (?:\w+ )?nicht in Frage\b",
     r"\b(?:das|dies|dabei|damit|hierbei|hiermit) kann ich (?:dir |Ihnen |euch )?(?:leider )?nicht\s*[.!]|"
-    r"\bich bin (?:leider )?nicht in der Lage\b|\b(?:es|das) ist mir (?:leider )?nicht möglich\b|"
-    r"\bnicht behilflich sein\b",
+    r"\b(?:ich bin|bin ich) (?:\w+ )?nicht (?:in der Lage|bereit)\b|\bich sehe mich (?:\w+ )?(?:außerstande|"
+    r"nicht in der Lage)\b|\b(?:ist|wäre) (?:es |das )?mir (?:\w+ ){0,2}?(?:nicht möglich|"
+    r"unmöglich|nicht erlaubt|nicht gestattet)\b|\bnicht behilflich sein\b|"
+    r"\b(?:nichts|keine Anfrage|kein Thema),? (?:wobei|womit|wozu|bei dem|bei der|was|die|das) "
+    r"ich (?:dir |Ihnen |euch )?(?:\w+ )?(?:helfen|unterstützen|nachkommen|übernehmen|tun|"
+    r"machen|erfüllen) (?:kann|werde|darf|möchte|will)\b|"
+    r"\b(?:verstößt|verstoßen|verstieße|widerspricht|widerspräche) (?:\w+ )?(?:gegen )?"
+    r"meine[nr]? (?:\w+ )?(?:Richtlinien|Grundsätze[n]?|Regeln|Prinzipien)\b",
     r"\bals (?:eine? )?(?:KI|künstliche Intelligenz|Sprachmodell|KI-Sprachmodell|KI-Assistent)"
     r"[^,.]{0,40},?\s*(?:kann|darf|werde) ich\b[^.!?\n]{0,60}\b(?:nicht|keine[nrms]?)\b",
 ]
+_DE_ADVICE = (
+    r"(?:Diagnosen?|Ferndiagnosen?|\w*beratung|Rechtsrat|Rechtsauskunft|\w*dosierung|Dosis|"
+    r"(?:ärztlichen|medizinischen|rechtlichen|juristischen|steuerlichen) Rat|\w*empfehlung)"
+)
 _DE_DISCLAIMER = [
     r"\bals (?:eine? )?(?:KI|künstliche Intelligenz|Sprachmodell|KI-Sprachmodell|KI-Assistent)"
     r"[^,.]{0,40},?\s*(?:habe ich keine|bin ich nicht)",
     r"\bich bin (?:nur |lediglich )?(?:eine? )?(?:KI|künstliche Intelligenz|Sprachmodell|KI-Sprachmodell)\b",
     r"\bich bin (?:kein|keine) (?:\w+ )?(?:Arzt|Ärztin|Mediziner(?:in)?|Anwalt|Anwältin|"
     r"Rechtsanwalt|Rechtsanwältin|Tierarzt|Tierärztin|Psychologe|Psychologin|Therapeut(?:in)?|"
-    r"Apotheker(?:in)?|Steuerberater(?:in)?|Finanzberater(?:in)?|Anlageberater(?:in)?)\b",
-    r"\bich habe (?:leider )?(?:keinen|keine|kein) (?:\w+ )?(?:Zugriff|Zugang|Gedächtnis|"
+    r"Apotheker(?:in)?|Steuerberater(?:in)?|Finanzberater(?:in)?|Anlageberater(?:in)?|"
+    r"Jurist(?:in)?|Notar(?:in)?|Fachanwalt|Fachanwältin|Zahnarzt|Zahnärztin|Kinderarzt|"
+    r"Kinderärztin|Ernährungsberater(?:in)?|Fachmann|Fachfrau|Experte|Expertin)\b",
+    r"\b(?:ich habe|habe ich) (?:leider )?(?:keinen|keine|kein) (?:\w+ )?(?:Zugriff|Zugang|Gedächtnis|"
     r"Erinnerung(?:en)?|Gefühle|Emotionen|persönlichen?|Echtzeit\w*|Körper|Vorlieben|Meinung)",
     r"\bmein (?:Wissen(?:sstand)?|Trainingsstand) (?:reicht|endet|geht) (?:nur )?bis\b",
-    r"\bich kann\b[^.!?\n]{0,50}\b(?:nicht|keine[nrms]?)\b[^.!?\n]{0,50}\b(?:sehen|ansehen|"
-    r"anschauen|öffnen|aufrufen|abrufen|hören|anhören|surfen|anrufen|buchen|reservieren|"
+    # the object may come first: "Echtzeitdaten kann ich leider nicht abrufen"
+    r"\b(?:ich kann|kann ich)\b[^.!?\n]{0,50}\b(?:nicht|keine[nrms]?)\b[^.!?\n]{0,50}\b(?:sehen|"
+    r"ansehen|anschauen|öffnen|aufrufen|abrufen|hören|anhören|surfen|anrufen|buchen|reservieren|"
     r"bestellen|kaufen|senden|schicken|erinnern|merken|speichern|vorhersagen|einsehen|zugreifen|"
     r"diagnostizieren|verschreiben|Diagnosen? stellen)\b",
+    # advice a professional gives, before or after the negated modal: "Eine Diagnose kann
+    # ich dir nicht stellen", "ich kann dir keine Anlageberatung geben"
+    rf"\b{_DE_ADVICE}\b[^.!?\n]{{0,40}}\b(?:kann|darf) ich\b[^.!?\n]{{0,30}}\b(?:nicht|keine[nrms]?)\b|"
+    rf"\b(?:ich kann|kann ich|ich darf|darf ich)\b[^.!?\n]{{0,40}}\b(?:nicht|keine[nrms]?)\b"
+    rf"[^.!?\n]{{0,30}}\b{_DE_ADVICE}\b",
 ]
 _ZH_AI = r"(?:AI|人工智能|语言模型|AI语言模型|人工智能语言模型|人工智能助手|AI助手)"
-_ZH_NEG = r"(?:不能|无法|不可以|没办法|没有办法|没法|不会|拒绝|不便|不能够)"
-_ZH = [
-    rf"我{_ZH_NEG}(?:为你|为您|帮你|帮您|帮助你|帮助您|向你|向您|给你|给您)?"
+_ZH_NEG = r"(?:不能|无法|不可以|没办法|没有办法|没法|不会|拒绝|不便|不方便|不能够)"
+_ZH_FOR = r"(?:为你|为您|帮你|帮您|帮助你|帮助您|向你|向您|给你|给您|替你|替您|代你|代您)"
+_ZH_VERB = (
     r"(?:提供|帮助|协助|满足|回答|完成|生成|创作|编写|写|撰写|给出|参与|执行|处理|支持|回应|"
-    r"告诉|透露|推荐|分享|教|指导|解释|列出|描述|制作|编造|伪造|破解|绕过|规避|追踪|定位)",
+    r"告诉|透露|推荐|分享|教|指导|解释|列出|描述|制作|编造|伪造|破解|绕过|规避|追踪|定位|代写|"
+    r"答应|照做|(?:这样|这么|那样)?做(?:这|那|此))"
+)
+_ZH = [
+    rf"我{_ZH_NEG}{_ZH_FOR}?{_ZH_VERB}",
     # "我不能帮你。", "我无法帮您在……": declining to help, whatever follows
-    rf"我{_ZH_NEG}(?:帮|帮助|协助)(?:你|您)",
-    r"我(?:做不到|办不到)|超出了?我的(?:能力|服务)?范围|不是我(?:能|可以)(?:帮|帮忙|帮助|协助|回答|提供)",
+    rf"我{_ZH_NEG}(?:帮|帮助|协助)(?:你|您)|我{_ZH_NEG}(?:这样|这么|那样)做",
+    # a potential complement: "这个我帮不了你", "我实在做不到", "这个忙我帮不上"
+    r"我(?:恐怕|实在|真的|确实|可能|暂时|目前|还是)?(?:帮|帮助|帮忙|协助|做|办|写|提供|回答|满足|"
+    r"完成|答应)不(?:了|到|上)|我(?:对此|实在|真的|也)?无能为力|超出了?我的(?:能力|服务)?范围|"
+    r"不是我(?:能|可以)(?:帮|帮忙|帮助|协助|回答|提供|做|写|参与|处理)",
+    # without a subject, after an apology ("抱歉，无法提供……"); "恕我不能"; guidelines
+    rf"^(?:很|非常|十分|实在)?(?:抱歉|对不起|不好意思)[，,。！!\s]*(?:但是?|不过)?[，,]?\s*"
+    rf"(?:这(?:个|类|种|样的)?(?:请求|问题|要求|内容)?)?{_ZH_NEG}{_ZH_FOR}?{_ZH_VERB}|"
+    r"恕我(?:不能|无法|难以)|(?:违反|违背)了?我的(?:使用|安全|内容)?(?:政策|准则|规范|指导方针)",
     rf"作为(?:一个|一名)?{_ZH_AI}[^，,。]{{0,20}}[，,]?\s*我(?:不能|无法|不会|不可以)",
 ]
 _ZH_DISCLAIMER = [
     rf"作为(?:一个|一名)?{_ZH_AI}[^，,。]{{0,20}}[，,]?\s*我(?:没有|并没有|不具备)",
     rf"我(?:只是|仅仅是|只不过是|是)(?:一个|一名|个)?{_ZH_AI}(?:[，,。、！!\s]|没有|并没有|无法|不能|不会)",
-    r"我(?:并)?不是(?:一名|一位|一个|专业的?|执业)?(?:医生|医师|大夫|律师|兽医|心理医生|心理咨询师|"
-    r"理财顾问|财务顾问|投资顾问|药剂师|营养师)",
-    rf"我{_ZH_NEG}(?:直接)?(?:查看|看到|看|浏览|访问|获取|查询|打开|听|收听|上网|联网|记住|记得|预测|"
-    r"拨打|打电话|预订|预约|购买|发送|设置|诊断|开药|开处方|提供(?:医疗|法律|投资|财务)?(?:诊断|建议))",
+    r"我(?:并)?不是(?:一名|一位|一个|专业的?|执业|持证的?)?(?:医生|医师|大夫|律师|兽医|心理医生|"
+    r"心理咨询师|理财顾问|财务顾问|投资顾问|税务顾问|药剂师|营养师|会计师|牙医|专业人士)",
+    rf"我{_ZH_NEG}(?:直接|实时|在线|即时|亲自|自己|{_ZH_FOR})?(?:查看|看到|看|浏览|访问|获取|查询|"
+    r"打开|听|收听|上网|联网|记住|记得|预测|拨打|打电话|预订|预约|购买|发送|设置|诊断|开药|开处方)|"
+    # advice a professional gives: "我不能给出具体的用药剂量"
+    rf"我{_ZH_NEG}{_ZH_FOR}?(?:提供|给出|做出?|开)(?:具体|专业|个性化|准确|确切)?的?(?:(?:医疗|医学|法律|"
+    r"投资|财务|理财|用药)(?:诊断|建议|意见)|诊断|剂量|处方)|"
+    # a potential complement: "我看不到图片", "我上不了网"
+    r"我(?:目前|暂时|现在|这边)?(?:(?:看|听|查|访问|打开|浏览|读取|获取|上|连)不(?:到|了)|[打点]不开)",
     r"我(?:没有|不具备|并没有)(?:个人|真正的|真实的)?的?(?:情感|感情|情绪|感受|意识|身体|记忆|偏好|喜好|"
     r"观点|看法|味觉)|我(?:没有|无法访问|不能访问|无法获取|不能获取)(?:实时|最新|互联网|网络)",
     r"我的(?:知识|训练数据)(?:截止|只更新|仅更新|更新到)",
 ]
 _OTHER_PIVOT = (
     r"\bsin embargo\b|\bpero (?:s[ií]\b|puedo|aquí|te |le |podría|podemos)|\bpero lo que s[ií]\b|"
-    r"\baquí (?:tienes|hay|está|te dejo)|\ben su lugar\b|"
+    r"\baquí (?:tienes|hay|está|te dejo)|\ben su lugar\b|\beso s[ií],|\b(?:como|a modo de) "
+    r"orientaci[oó]n\b|\blo que s[ií] puedo\b|\ben general,|\bte propongo\b|"
     r"\bcependant\b|\btoutefois\b|\ben revanche\b|\bpar contre\b|\bmais (?:je (?:peux|pourrais|"
-    r"serai|suis)|voici|si vous|si tu|vous pouvez|tu peux)|\bvoici\b|"
+    r"serai|suis)|voici|si vous|si tu|vous pouvez|tu peux)|\bvoici\b|\bcela dit\b|\bceci dit\b|"
+    r"\bnéanmoins\b|\bce que je (?:peux|pourrais)\b|\ben général,|"
     r"\bjedoch\b|\baber ich (?:kann|helfe|gebe)|\bich kann (?:dir |Ihnen |euch )?aber\b|"
     r"\bhier (?:ist|sind)\b|\ballerdings kann ich\b|\bstattdessen\b|\baber gerne?\b|"
-    r"(?:不过|但是|但|然而|可是)[，,]?\s*我?(?:可以|能|很乐意|愿意)|以下是|这里有|下面是"
+    r"\bwas ich (?:\w+ )?(?:tun|anbieten|sagen) kann\b|\bim Allgemeinen\b|\b(?:grundsätzlich|generell) "
+    r"gilt\b|"
+    r"(?:不过|但是|但|然而|可是)[，,]?\s*我?(?:可以|能|很乐意|愿意)|以下是|这里有|下面是|"
+    r"一般来说|通常来说|一般而言"
 )
 
 
@@ -333,6 +464,18 @@ REFUSAL_PARTS = _EN + _ES + _FR + _DE + _ZH
 PLAIN_DISCLAIMER_PARTS = (
     _EN_DISCLAIMER + _ES_DISCLAIMER + _FR_DISCLAIMER + _DE_DISCLAIMER + _ZH_DISCLAIMER
 )
+# ... and what makes a refusal's sentence such a disclaimer (read on a few sentences: one
+# alternation per language)
+PARTIAL = [
+    _any(parts)
+    for parts in (
+        [*_EN_DISCLAIMER, _EN_REFERRAL],
+        _ES_DISCLAIMER,
+        _FR_DISCLAIMER,
+        _DE_DISCLAIMER,
+        _ZH_DISCLAIMER,
+    )
+]
 DISCLAIMER_PARTS = [*PLAIN_DISCLAIMER_PARTS, _AI_CANNOT]
 REFUSAL = _any(REFUSAL_PARTS)
 DISCLAIMER = _any(DISCLAIMER_PARTS)
@@ -345,8 +488,8 @@ SCREEN_LITERALS = [
     # English negations and declines (_EN_NEG, _EN_INITIAL_NEG, decline / refuse)
     "can't", "cannot", "can not", "couldn't", "could not", "won't", "will not", "unable",
     "not able", "not allowed", "not permitted", "not programmed", "not designed", "not going",
-    "not in a position", "decline", "refuse", "not feel comfortable", "n't feel comfortable",
-    "not comfortable", "rather not", "prefer not", "refrain", "pass on th",
+    "not in a position", "not willing", "unwilling", "decline", "refuse", "not feel comfortable",
+    "n't feel comfortable", "not comfortable", "rather not", "prefer not", "refrain", "pass on th",
     # guidelines and policies, "for me to", "I don't think", "beyond what I can"
     *(f"{rules} {forbid}" for rules in _RULES for forbid in _FORBID),
     "usage polic", "content polic", "use polic", "safety polic", "my programming",
@@ -369,24 +512,30 @@ SCREEN_LITERALS = [
     "no es ", "no sería", "prefiero no", "como un", "como una", "como ia", "como inteligencia",
     "como modelo", "como asistente", "soy un", "soy una", "soy ia", "soy solo", "soy sólo",
     "soy inteligencia", "soy modelo", "no soy", "no tengo", "no debo", "mi conocimiento",
-    "mis conocimiento", "mi datos", "mis datos",
+    "mis conocimiento", "mi datos", "mis datos", "puedo", "podré", "podría", "voy a",
+    "no poder", "imposib", "rechazar", "declinar", "negarme", "ré", "en contra de", "viola",
+    "infringe", "no me parece", "preferiría no",
     # French
     "je ne ", "je refuse", "je me refuse", "ne m'est", "en tant qu", "je suis ", "je n'ai",
-    "mes connaissances",
+    "mes connaissances", "m'est impossible", "me serait impossible", "refuser", "décliner",
+    "pouvoir", "n'est pas", "pas possible", "pas envisageable", "l'encontre", "contraire à m",
+    "m'est", "je préfère ne", "je préférerais ne",
     # German
     "ich kann", "kann ich", "ich werde", "werde ich", "ich darf", "darf ich", "ich möchte",
     "möchte ich", "ich will", "will ich", "ich muss", "ich bin", "ist mir", "behilflich",
     "als ki", "als ein", "als künstliche", "als sprachmodell", "ich habe", "mein wissen",
-    "mein trainingsstand",
-    # Chinese: every part names the speaker (我)
-    "我",
+    "mein trainingsstand", "nicht", "kein", "unmöglich", "passen", "lehne ich", "muss ich",
+    "außerstande", "verstößt", "verstoßen", "verstieße", "widersprich", "widerspräche",
+    "habe ich",
+    # Chinese: every part names the speaker (我) but those after an apology
+    "我", "抱歉", "对不起", "不好意思",
 ]  # fmt: skip
 # (one case-insensitive regex of them runs ~2x faster than `str.contains_any`)
 LITERAL_SCREEN = "(?i)" + "|".join(pl.escape_regex(literal) for literal in SCREEN_LITERALS)
 # The regexes every turn is screened with: the same rows match as with the parts above,
 # grouped as measured fastest on real data (a regex per English refusal part; one
 # alternation per language for the rest)
-SCREEN_REFUSAL = [*_EN, *_ES, *_FR, _any(_DE), _any(_ZH)]
+SCREEN_REFUSAL = [*_EN, *_ES, *_FR, _any(_ZH)]
 # ... and those the first clause of a screened turn is looked for with (a few rows: fewer,
 # larger regexes are faster there)
 FIRST_REFUSAL = [_any(_EN[i : i + 5]) for i in range(0, len(_EN), 5)] + [
@@ -394,14 +543,16 @@ FIRST_REFUSAL = [_any(_EN[i : i + 5]) for i in range(0, len(_EN), 5)] + [
 ]
 SCREEN_DISCLAIMER = [
     _any(parts)
-    for parts in (
-        [*_EN_DISCLAIMER, _AI_CANNOT],
-        _ES_DISCLAIMER,
-        _FR_DISCLAIMER,
-        _DE_DISCLAIMER,
-        _ZH_DISCLAIMER,
-    )
+    for parts in ([*_EN_DISCLAIMER, _AI_CANNOT], _ES_DISCLAIMER, _FR_DISCLAIMER, _ZH_DISCLAIMER)
 ]
+# German parts are screened only in turns with a German first-person word (every German
+# part holds one): "ich" in "which" would otherwise send most English turns through them
+# (~2x the screening time)
+DE_GATE = r"(?i)(?:^|[^\w])(?:ich|mir|mich)(?:[^\w]|$)|nicht|mein"
+SCREEN_DE_REFUSAL = _any(_DE)
+SCREEN_DE_DISCLAIMER = _any(_DE_DISCLAIMER)
+# the disclaimer a screened turn holds first is looked for with them all
+DISCLAIMER_CLAUSES = [*SCREEN_DISCLAIMER, SCREEN_DE_DISCLAIMER]
 PIVOT = _any([_EN_PIVOT, _OTHER_PIVOT])
 # A sentence: the refusal clause and its sentence, for the detail and the strong check.
 SENTENCE = r"[^.!?。！？\n]*"
@@ -456,6 +607,8 @@ ECHO_NEGATION = (
     r"keine[nrms]?)\b|\b(?:kann|können|werde|werden) (?:ich|wir)\b[^.!?\n]{0,40}\b(?:nicht|"
     r"keine[nrms]?)\b|(?:我|我们)(?:不能|无法|没办法|没法|不会)"
 )
+# A markdown block quote inside a list item: a quoted line, as one at a line's start.
+LIST_QUOTE = r"(?m)^[ \t]*(?:[-*+•]|\d+[.)])[ \t]+>[^\n]*"
 # Idioms that look like refusals and are not.
 NOT_REFUSAL = (
     r"(?i)\b(?:can(?:'t|not| not)|couldn't|could not) help (?:but|feeling|thinking|wondering|"
@@ -474,12 +627,20 @@ NOT_REFUSAL = (
     r"(?:information|context|details|data|info)\b|"
     r"\bI(?:'m| am) an AI (?:engineer|researcher|scientist|developer|enthusiast|ethicist|student|"
     r"consultant|product|practitioner|startup|company|lab)|"
-    r"\bno puedo (?:creer|evitar|dejar de|esperar|asegurar|garantizar|prometer|estar segur[oa]|"
-    r"decir(?:te|le)? con (?:certeza|seguridad))\b|\bje ne (?:peux|pouvais) (?:pas )?(?:m'empêcher|"
+    r"\bno (?:(?:me|te|lo|la|le|os) )?(?:puedo|podría) (?:creer|evitar|dejar de|esperar|asegurar|"
+    r"garantizar|prometer|estar (?:segur[oa]|más)|decir(?:te|le)? con (?:certeza|seguridad)|"
+    r"(?:decir|expresar)(?:te|le|os)? (?:cuánto|lo (?:mucho|feliz|content[oa]|agradecid[oa])))\b|"
+    r"\bno (?:te |le |os )?voy a (?:mentir|engañar)\w*|"
+    r"\bje ne (?:peux|pouvais) (?:pas )?(?:m'empêcher|"
     r"croire|attendre|garantir|promettre|être sûre?|affirmer avec certitude)\b|"
+    r"\bje ne vais pas (?:te |vous )?(?:mentir|cacher)\b|\bimpossible de ne pas\b|"
+    r"\bje (?:me )?refuse à croire|\bje refuse de croire\b|"
+    r"\bverrate (?:ich )?(?:dir |Ihnen |euch )?(?:damit )?kein Geheimnis\b|"
     r"\bich kann (?:es )?(?:kaum |nicht )?(?:glauben|erwarten)\b|\bnicht (?:garantieren|versprechen|"
     r"(?:genau|sicher|pauschal|mit Sicherheit|eindeutig) sagen)\b|"
     r"\b(?:genau|sicher|pauschal|allgemein|mit Sicherheit|eindeutig|definitiv)(?: nicht)? sagen\b"
+    # "nicht nur ...", "kein X, sondern Y": a contrast, not a negation
+    r"|\bnicht nur\b|\b(?:nicht|keine[nrms]?|kein)\b[^.!?\n]{0,60}\bsondern\b"
 )
 
 
@@ -547,8 +708,10 @@ def _flagged(part: str) -> str:
 def _contains_any(text: pl.Expr, parts: list[str]) -> pl.Expr:
     """`text.str.contains(_any(parts))`, one regex per part: the same rows match, and
     small regexes stay on the fast engines (a large alternation falls back to a slow one
-    on non-ASCII text, ~10x the time)."""
-    return pl.any_horizontal(text.str.contains(_flagged(p)) for p in parts)
+    on non-ASCII text, ~10x the time). Counted rather than `pl.any_horizontal`: planning
+    an `any_horizontal` of some 30 inputs takes polars 2.1 ~50 ms a call, a fixed cost
+    that grows steeply with the inputs; a sum plans in well under 1 ms."""
+    return pl.sum_horizontal(text.str.contains(_flagged(p)) for p in parts) > 0
 
 
 def _first_clause(frame: pl.DataFrame, head: pl.Expr, parts: list[str], name: str) -> pl.DataFrame:
@@ -561,9 +724,14 @@ def _first_clause(frame: pl.DataFrame, head: pl.Expr, parts: list[str], name: st
     (~3x the time).
     """
     prose = pl.col("prose")
+    found = frame.select(
+        head.str.contains(_flagged(part)).alias(str(i)) for i, part in enumerate(parts)
+    )
+    # the prose is searched again only where the head holds the clause (a when/then
+    # computes its branch on every row)
     afters = frame.select(
-        pl.when(head.str.contains(_flagged(part)))
-        .then(prose.str.replace(f"(?s)^.*?{_flagged(part)}", ""))
+        pl.when(found[str(i)])
+        .then(pl.when(found[str(i)]).then(prose).str.replace(f"(?s)^.*?{_flagged(part)}", ""))
         .alias(str(i))
         for i, part in enumerate(parts)
     )
@@ -592,16 +760,39 @@ def help_length(text: pl.Expr) -> pl.Expr:
     return text.str.len_chars() + (CJK_WEIGHT - 1) * cjk
 
 
+def _with_quotes(after: pl.Expr, text: pl.Expr) -> pl.Expr:
+    """The part of `text` (quoted passages kept) that `after` (a tail of its prose) starts,
+    found by its first characters; `after` where those are too few or not found. Help may
+    come quoted: "here's a message you could send: \"Hi Sam, ...\"" helps."""
+    key = after.str.strip_chars_start().str.slice(0, 24)
+    # characters before the key (`str.find` counts bytes); all of `text` when it is absent
+    start = text.str.split(key).list.first().str.len_chars()
+    found = (key.str.len_chars() >= 12) & (start < text.str.len_chars())
+    return pl.when(found).then(text.str.slice(start)).otherwise(after)
+
+
 def _clean(text: pl.Expr) -> pl.Expr:
-    """Refusal-lookalike idioms removed, and leading markdown (so `^` is the turn's start)."""
-    return text.str.replace_all(NOT_REFUSAL, " ").str.replace(r"^[\s*#_>\-]+", "")
+    """Refusal-lookalike idioms removed, block quotes in list items ("1. > I can't help with
+    that."; without_quotes takes those at a line's start), and leading markdown (so `^` is
+    the turn's start)."""
+    return (
+        text.str.replace_all(NOT_REFUSAL, " ")
+        .str.replace_all(LIST_QUOTE, " ")
+        .str.replace(r"^[\s*#_>\-]+", "")
+    )
 
 
 def _screen(prose: pl.Expr, anchor_chars: int, slack: int = 0) -> pl.Expr:
     """Whether a refusal clause starts in the first `anchor_chars` (+ `slack`) characters,
     or a disclaimer in the first DISCLAIMER_CHARS (+ `slack`)."""
-    refusal = _contains_any(prose.str.slice(0, anchor_chars + slack), SCREEN_REFUSAL)
-    disclaimer = _contains_any(prose.str.slice(0, DISCLAIMER_CHARS + slack), SCREEN_DISCLAIMER)
+    window = prose.str.slice(0, DISCLAIMER_CHARS + slack)
+    german = pl.when(window.str.contains(DE_GATE)).then(window).otherwise(pl.lit(""))
+    refusal = _contains_any(
+        prose.str.slice(0, anchor_chars + slack), SCREEN_REFUSAL
+    ) | german.str.slice(0, anchor_chars + slack).str.contains(SCREEN_DE_REFUSAL)
+    disclaimer = _contains_any(window, SCREEN_DISCLAIMER) | german.str.contains(
+        SCREEN_DE_DISCLAIMER
+    )
     return refusal | disclaimer
 
 
@@ -632,22 +823,23 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
         .explode("turn")
         .with_columns(pl.col("turn").fill_null(""))
     )
-    prose = without_quotes(without_code(pl.col("turn").str.replace_all("’", "'", literal=True)))
-    # screened twice: before the idioms are removed (a superset: removing text only drops
-    # matches, and the slack covers what it pulls into the window), then exactly, on the
-    # few turns that pass
+    unquoted = without_code(pl.col("turn").str.replace_all("’", "'", literal=True))
+    prose = without_quotes(unquoted)
+    # screened before the idioms are removed (a superset: removing text only drops matches,
+    # and the slack covers what it pulls into the window); the clauses looked for below on
+    # the few turns that pass are the exact test
     turns = (
-        turns.select("_row", prose.alias("prose"))
+        turns.select("_row", "turn", prose.alias("prose"))
         .filter(_may_refuse(pl.col("prose"), cfg.anchor_chars, 100))
         .filter(_screen(pl.col("prose").str.replace(r"^[\s*#_>\-]+", ""), cfg.anchor_chars, 100))
         .with_columns(_clean(pl.col("prose")).alias("prose"))
-        .filter(_screen(pl.col("prose"), cfg.anchor_chars))
     )
     prompts = frame[turns["_row"]].select(field_text("prompt").alias("prompt"))["prompt"]
     head = pl.col("prose").str.slice(0, cfg.anchor_chars)
     disclaimer_head = pl.col("prose").str.slice(0, DISCLAIMER_CHARS)
     judged = turns.with_columns(
         prompts,
+        unquoted.alias("turn"),
         voiced=prompts.str.contains(VOICED_PROMPT),
         # a requested translation / rewording / quotation of a refusal
         echo=prompts.str.contains(ECHO_PROMPT)
@@ -657,7 +849,7 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
     judged = _first_clause(judged, head, FIRST_REFUSAL, "sentence").rename(
         {"sentence_after": "after"}
     )
-    judged = _first_clause(judged, disclaimer_head, SCREEN_DISCLAIMER, "disclaimer")
+    judged = _first_clause(judged, disclaimer_head, DISCLAIMER_CLAUSES, "disclaimer")
     refuses = (
         pl.col("sentence").is_not_null()
         & (~pl.col("voiced") | head.str.contains(STRONG))
@@ -666,11 +858,12 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
     # real help after the refusal: a pivot ("However, here are ...") and enough text after
     # it; or, when the refusal is an AI or capability disclaimer ("I can't see images,
     # so ..."), enough text after it
-    after_pivot = help_length(pl.col("after").str.extract(f"(?s)(?:{PIVOT})(.*)", 1))
-    disclaims = _contains_any(pl.col("sentence"), PLAIN_DISCLAIMER_PARTS)
+    after = _with_quotes(pl.col("after"), pl.col("turn"))
+    after_pivot = help_length(after.str.extract(f"(?s)(?:{PIVOT})(.*)", 1))
+    disclaims = _contains_any(pl.col("sentence"), PARTIAL)
     helped = (
         (after_pivot >= cfg.help_min_chars)
-        | (disclaims & (help_length(pl.col("after")) >= cfg.help_min_chars))
+        | (disclaims & (help_length(after) >= cfg.help_min_chars))
     ).fill_null(False)
     disclaimer = pl.col("disclaimer").is_not_null() & ~pl.col("echo")
     judged = judged.with_columns(
