@@ -445,3 +445,20 @@ def test_precision_and_recall_on_second_development_set():
     assert soft_p >= 0.95 and soft_r >= 0.95, (soft_p, soft_r)
     negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
     assert negatives.count("hard") == 0 and negatives.count("soft") == 0
+
+
+def test_blind_estimate_on_the_third_held_out_set():
+    """tests/data/refusal_quality_heldout3.jsonl (a third author, 46 of its 70 hard
+    refusals in es/fr/de/zh) was written blind and measured once, after the second round:
+    hard P 0.972 R 0.920, soft P 0.927 R 0.884. Nothing was tuned on it; this guards that
+    estimate (benchmarks/RESULTS.md lists its misses) so a change that loses ground on
+    text no pattern was written for shows here."""
+    frame, rows = heldout("refusal_quality_heldout3.jsonl")
+    predicted = tiers(frame)
+    gold = [row["refusal"] for row in rows]
+    hard_p, hard_r = precision_recall(gold, predicted, "hard")
+    soft_p, soft_r = precision_recall(gold, predicted, "soft")
+    assert hard_p >= 0.95 and hard_r >= 0.9, (hard_p, hard_r)
+    assert soft_p >= 0.9 and soft_r >= 0.85, (soft_p, soft_r)
+    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
+    assert negatives.count("hard") <= 1
