@@ -1,14 +1,15 @@
 """Refusal and quality stages on a held-out labelled set (default config).
 
-tests/data/refusal_quality_heldout.jsonl was written blind, without reading the detectors'
-patterns or the tuning set. Its first measurement was an honest estimate; the detectors
-were then widened by classes of phrasing against it (issue 5), so it is now a development
-set and its figures an upper bound, like those on tests/data/refusal_quality_labelled.jsonl.
-tests/data/refusal_quality_heldout2.jsonl, written blind by another author after that
-work and measured once, is the estimate. Prints hard / soft / any-refusal P/R/F1,
-low-quality P/R overall and per reason, and every misclassified row.
+Each held-out set was written blind (its author read DESIGN.md and the issue, never the
+detectors' patterns or the other sets) and measured once as it was. The detectors were
+then widened by classes of phrasing against tests/data/refusal_quality_heldout.jsonl
+(round 1) and refusal_quality_heldout2.jsonl (round 2), so those are development sets
+now and their figures upper bounds; tests/data/refusal_quality_heldout3.jsonl, measured
+after round 2 and not tuned on, is the estimate (benchmarks/RESULTS.md). Prints hard /
+soft / any-refusal P/R/F1, low-quality P/R overall and per reason, and every
+misclassified row.
 
-    .venv/bin/python benchmarks/heldout.py [tests/data/refusal_quality_heldout2.jsonl]
+    .venv/bin/python benchmarks/heldout.py [tests/data/refusal_quality_heldout3.jsonl]
 """
 
 from __future__ import annotations
