@@ -10,11 +10,9 @@ import polars as pl
 import pytest
 from pydantic import ValidationError
 
+from curate.refusal_patterns import DE_GATE, SCREEN_DE_DISCLAIMER, SCREEN_DE_REFUSAL
 from curate.stages.base import Context
 from curate.stages.refusal import (
-    DE_GATE,
-    SCREEN_DE_DISCLAIMER,
-    SCREEN_DE_REFUSAL,
     Refusal,
     RefusalConfig,
     _clean,
