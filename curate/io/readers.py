@@ -8,12 +8,10 @@ be parsed comes back with `error` set instead of raising, so it reaches the ledg
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gzip
 import io
 import json
-import mmap
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -160,42 +158,24 @@ def jsonl_blocks(
 
 
 def _line_chunks(path: Path, read_bytes: int) -> Iterator[memoryview]:
-    """The file in pieces of whole lines. A plain file is mapped, and each piece is a view
-    of the map, so no byte is copied (the map is freed with the last view of it)."""
+    """The file in pieces of whole lines, each read straight into a buffer of its own
+    (`readinto`: no concatenation, no slicing copies). A line cut at a piece's end is
+    carried into the next piece; a line longer than a piece grows the piece."""
+    tail = b""
     with open_binary(path) as handle:
-        whole = None  # gzip, an empty file, a pipe: read piece by piece
-        if not isinstance(handle, gzip.GzipFile):
-            with contextlib.suppress(OSError, ValueError):
-                whole = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
-        if whole is not None:
-            start = 0
-            while start < len(whole):
-                end = min(start + read_bytes, len(whole))
-                cut = bytes(whole[end - 1 : end]) == b"\n" or end == len(whole)
-                if not cut:  # end the piece after its last newline (or the first, if none)
-                    chunk = np.frombuffer(whole[start:end], np.uint8)
-                    last = np.flatnonzero(chunk == 10)
-                    end = start + int(last[-1]) + 1 if len(last) else _next_line(whole, end)
-                yield whole[start:end]
-                start = end
-            return
-        tail = b""
         while True:
-            data = tail + handle.read(read_bytes)
-            if len(data) == len(tail):  # end of file
+            buffer = bytearray(max(read_bytes, 2 * len(tail)))
+            buffer[: len(tail)] = tail
+            view = memoryview(buffer)
+            filled = len(tail) + (handle.readinto(view[len(tail) :]) or 0)
+            if filled == len(tail):  # end of file
                 if tail:
                     yield memoryview(tail)
                 return
-            cut = data.rfind(b"\n") + 1
-            data, tail = (data[:cut], data[cut:]) if cut else (b"", data)
-            if data:
-                yield memoryview(data)
-
-
-def _next_line(view: memoryview, start: int) -> int:
-    """The offset just after the first newline at or after `start` (or the end)."""
-    found = np.flatnonzero(np.frombuffer(view[start:], np.uint8) == 10)
-    return start + int(found[0]) + 1 if len(found) else len(view)
+            cut = buffer.rfind(b"\n", 0, filled) + 1
+            tail = bytes(view[cut:filled])
+            if cut:
+                yield view[:cut]
 
 
 def _blocks_of(
