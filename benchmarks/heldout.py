@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.records import message, record_id, records_frame
+from curate.records import chat_records, message
 from curate.stages.base import Context
 from curate.stages.quality import Quality
 from curate.stages.refusal import Refusal
@@ -33,14 +33,8 @@ HELDOUT = (
 
 
 def frame_of(rows: list[dict]) -> pl.DataFrame:
-    records = []
-    for i, row in enumerate(rows):
-        messages = [message(m["role"], m["content"]) for m in row["messages"]]
-        records.append(
-            {"id": record_id(messages, None), "source": "heldout", "row": i, "messages": messages,
-             "tools": None, "meta": "{}", "license": None}
-        )  # fmt: skip
-    return records_frame(records)
+    chats = [[message(m["role"], m["content"]) for m in row["messages"]] for row in rows]
+    return chat_records(chats, "heldout")
 
 
 def prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:

@@ -152,18 +152,19 @@ def stage_child(count: int) -> None:
     """Runs in a fresh process: build the records, run the stage, print one JSON line."""
     import polars as pl
 
-    from curate.records import message, record_id, records_frame
+    from curate.records import chat_records, message
     from curate.stages.base import Context
     from curate.stages.near_dedup import NearDedup
 
     docs = distinct_documents(count)
-    rows = []
-    for i, doc in enumerate(docs):
-        messages = [message("user", doc), message("assistant", f"Answer {i}.")]
-        rows.append(dict(id=record_id(messages, None), source="bench", row=i, messages=messages,
-                         tools=None, meta="{}", license=None))  # fmt: skip
-    frame = records_frame(rows)
-    del rows, docs
+    frame = chat_records(
+        [
+            [message("user", doc), message("assistant", f"Answer {i}.")]
+            for i, doc in enumerate(docs)
+        ],
+        "bench",
+    )
+    del docs
     NearDedup().apply(frame.head(500), Context())  # numba's cached code, imports
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()

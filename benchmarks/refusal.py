@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.records import message, record_id, records_frame
+from curate.records import chat_records, message
 from curate.stages.base import Context
 from curate.stages.quality import Quality
 from curate.stages.refusal import Refusal
@@ -36,14 +36,9 @@ MODELS = ["llama-2-7b-chat-hf", "falcon-7b-instruct", "gpt4", "claude-2", "gpt4_
 
 
 def frame_of(chats: list[list[tuple[str, str]]]) -> pl.DataFrame:
-    rows = []
-    for i, turns in enumerate(chats):
-        messages = [message(role, content) for role, content in turns]
-        rows.append(
-            {"id": record_id(messages, None), "source": "bench", "row": i, "messages": messages,
-             "tools": None, "meta": "{}", "license": None}
-        )  # fmt: skip
-    return records_frame(rows)
+    return chat_records(
+        [[message(role, content) for role, content in turns] for turns in chats], "bench"
+    )
 
 
 def load_json(path: Path):

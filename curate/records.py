@@ -98,6 +98,17 @@ def _nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+def chat_records(chats: Iterable[list[Message]], source: str) -> pl.DataFrame:
+    """A record frame of plain conversations (no tools, no meta), chat i as row i: what
+    tests, benchmarks and stage warm-ups build from turns they write themselves."""
+    rows = [
+        {"id": record_id(messages, None), "source": source, "row": i, "messages": messages,
+         "tools": None, "meta": "{}", "license": None}
+        for i, messages in enumerate(chats)
+    ]  # fmt: skip
+    return records_frame(rows)
+
+
 def empty_records() -> pl.DataFrame:
     return pl.DataFrame(schema=RECORD_SCHEMA)
 

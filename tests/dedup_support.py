@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from curate.records import message, record_id, records_frame
+from curate.records import chat_records, message
 from curate.signals import WORD
 from curate.text import normalized
 from tests.conftest import shared
@@ -131,11 +131,8 @@ def chat_frame(
 ) -> pl.DataFrame:
     """Canonical records, one single-turn chat per prompt."""
     responses = responses or [f"Answer {i}." for i in range(len(prompts))]
-    rows = []
-    for i, (prompt, response) in enumerate(zip(prompts, responses, strict=True)):
-        messages = [message("user", prompt), message("assistant", response)]
-        rows.append(
-            {"id": record_id(messages, None), "source": source, "row": i, "messages": messages,
-             "tools": None, "meta": "{}", "license": None}
-        )  # fmt: skip
-    return records_frame(rows)
+    chats = [
+        [message("user", prompt), message("assistant", response)]
+        for prompt, response in zip(prompts, responses, strict=True)
+    ]
+    return chat_records(chats, source)

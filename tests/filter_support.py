@@ -9,22 +9,15 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.records import message, record_id, records_frame
+from curate.records import chat_records, message
 
 LABELLED = Path(__file__).parent / "data" / "refusal_quality_labelled.jsonl"
 
 
 def conversations(*chats: list[tuple[str, str]] | tuple[str, str]) -> pl.DataFrame:
     """A record frame; each chat is (prompt, response) or a list of (role, content)."""
-    rows = []
-    for i, chat in enumerate(chats):
-        turns = [("user", chat[0]), ("assistant", chat[1])] if isinstance(chat, tuple) else chat
-        messages = [message(role, content) for role, content in turns]
-        rows.append(
-            {"id": record_id(messages, None), "source": "test", "row": i, "messages": messages,
-             "tools": None, "meta": "{}", "license": None}
-        )  # fmt: skip
-    return records_frame(rows)
+    turns = [[("user", c[0]), ("assistant", c[1])] if isinstance(c, tuple) else c for c in chats]
+    return chat_records([[message(role, content) for role, content in t] for t in turns], "test")
 
 
 def labelled() -> tuple[pl.DataFrame, list[dict]]:

@@ -10,7 +10,7 @@ import pytest
 from ftfy.badness import is_bad
 from pydantic import ValidationError
 
-from curate.records import message, record_id, records_frame
+from curate.records import chat_records, message
 from curate.stages.base import Context
 from curate.stages.quality import PLACEHOLDERS, Quality, QualityConfig, mojibake_pattern
 from tests.conftest import shared
@@ -275,14 +275,11 @@ def test_empty_last_assistant_turn():
         [("user", "Weather in Oslo?"), ("assistant", "Let me check."),
          ("user", "Thanks"), ("assistant", "", '{"name": "weather", "arguments": {"city": "Oslo"}}')],
     ]  # fmt: skip
-    records = []
-    for i, chat in enumerate(chats):
-        messages = [message(turn[0], turn[1], tool_calls=(turn[2:] or [None])[0]) for turn in chat]
-        records.append(
-            {"id": record_id(messages, None), "source": "test", "row": i, "messages": messages,
-             "tools": None, "meta": "{}", "license": None}
-        )  # fmt: skip
-    out = verdicts(records_frame(records))
+    frame = chat_records(
+        [[message(t[0], t[1], tool_calls=(t[2:] or [None])[0]) for t in chat] for chat in chats],
+        "test",
+    )
+    out = verdicts(frame)
     assert out[0] == ("empty_response", "last assistant turn has no words")
     assert out[1][0] != "empty_response"
 

@@ -120,16 +120,11 @@ class Stage:
 
 def warm_up_frame() -> pl.DataFrame:
     """Two small records, one a near copy of the other: enough to run a stage's kernels."""
-    from curate.records import message, record_id, records_frame
+    from curate.records import chat_records, message
 
-    rows = []
-    for i, answer in enumerate(("Paris is the capital of France.", "Paris is France's capital.")):
-        messages = [message("user", "What is the capital of France?"), message("assistant", answer)]
-        rows.append(
-            {"id": record_id(messages, None), "source": "warm-up", "row": i, "messages": messages,
-             "tools": None, "meta": "{}", "license": None}
-        )  # fmt: skip
-    return records_frame(rows)
+    question = message("user", "What is the capital of France?")
+    answers = ("Paris is the capital of France.", "Paris is France's capital.")
+    return chat_records([[question, message("assistant", a)] for a in answers], "warm-up")
 
 
 def keep_all(frame: pl.DataFrame) -> pl.DataFrame:
