@@ -38,7 +38,7 @@ from curate.records import RECORD_SCHEMA
 from curate.stages import STAGES, Context
 from curate.stages.base import VERDICT_COLUMNS, Stage
 from curate.stages.embed import COLUMN as EMBEDDING
-from curate.text import TURN_SEPARATOR
+from curate.text import field_chars
 
 FILE = "_file"
 CURATED_COLUMNS = ["id", "source", "messages", "tools", "meta"]
@@ -218,21 +218,10 @@ def ingest_scores(records: pl.DataFrame) -> pl.DataFrame:
     """The ledger scores every parsed row gets at ingest (shared with the Ray engine)."""
     return records.select(
         KEY,
-        _joined_chars("user").alias("prompt_chars"),
-        _joined_chars("assistant").alias("response_chars"),
+        field_chars("prompt").alias("prompt_chars"),
+        field_chars("response").alias("response_chars"),
         pl.col("messages").list.len().alias("turns"),
     ).cast({"prompt_chars": pl.Float64, "response_chars": pl.Float64, "turns": pl.Float64})
-
-
-def _joined_chars(role: str) -> pl.Expr:
-    """`field_text(prompt|response).str.len_chars()`, without joining the texts: the
-    turns' lengths plus a separator between each two."""
-    turn = pl.element().struct
-    lengths = pl.col("messages").list.eval(
-        turn.field("content").filter(turn.field("role") == role).str.len_chars()
-    )
-    separators = (lengths.list.len() - 1).clip(lower_bound=0) * len(TURN_SEPARATOR)
-    return lengths.list.sum() + separators
 
 
 def _train(pipeline: Pipeline, summary: dict[str, Any], *, quiet: bool) -> None:

@@ -52,6 +52,19 @@ def field_text(field: Field, messages: pl.Expr | None = None) -> pl.Expr:
     raise ValueError(f"unknown text field {field!r}")
 
 
+def field_chars(field: Literal["prompt", "response"]) -> pl.Expr:
+    """`field_text(field).str.len_chars()` without joining the texts: the turns' lengths
+    plus a separator between each two."""
+    turn = pl.element().struct  # as `_turns`, with the lengths taken in the same pass
+    lengths = pl.col("messages").list.eval(
+        turn.field("content").filter(turn.field("role") == _ROLE[field]).str.len_chars()
+    )
+    return lengths.list.sum() + (lengths.list.len() - 1).clip(lower_bound=0) * len(TURN_SEPARATOR)
+
+
+_ROLE = {"prompt": "user", "response": "assistant"}
+
+
 def normalized(text: pl.Expr) -> pl.Expr:
     """Text for matching: NFKC, case-folded, whitespace collapsed; numbers and punctuation kept."""
     # Same as replacing every whitespace run by one space, but 5x faster: a run of two or

@@ -182,7 +182,7 @@ def _blocks_of(
 ) -> Iterator[LineBlock]:
     if not crlf and not _has_blank_line(chunk):  # the common case: no copies
         if lines <= max_rows:
-            yield LineBlock(chunk, lines, row, line_no)  # type: ignore[arg-type]
+            yield LineBlock(chunk, lines, row, line_no)
             return
         parts = bytes(chunk).split(b"\n")[:lines]
         for start in range(0, len(parts), max_rows):
