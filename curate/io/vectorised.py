@@ -21,7 +21,7 @@ import polars as pl
 import pyarrow as pa
 
 from curate.io.formats import MESSAGE_ROLES, SHAREGPT_ROLES, FieldNames
-from curate.records import RECORD_SCHEMA
+from curate.records import RECORD_SCHEMA, record_id
 
 # Text that a mixed-type column may have produced from a non-string JSON value.
 COERCED = r"^\s*[\[{]|^-?\d+(\.\d+)?([eE][+-]?\d+)?$|^(true|false|null)$"
@@ -133,8 +133,6 @@ def vectorised_records(
     ids = [blake2b(text, digest_size=8).hexdigest() for text in canonical.cast(pl.Binary)]
     non_ascii = (canonical.str.len_bytes() != canonical.str.len_chars()).arg_true().to_list()
     if non_ascii:
-        from curate.records import record_id
-
         messages = fast["messages"].gather(non_ascii).to_list()
         for position, turns in zip(non_ascii, messages, strict=True):
             ids[position] = record_id(turns, None)
