@@ -7,6 +7,7 @@ near dedup, quality, refusal, embeddings and decontamination, so they can never 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Literal
 
 import polars as pl
@@ -89,9 +90,17 @@ def casefolded(text: pl.Expr) -> pl.Expr:
 
 def _nfkc(texts: pl.Series) -> pl.Series:
     """NFKC of the rows that are not pure ASCII (NFKC changes no ASCII text)."""
+    return on_non_ascii(
+        texts,
+        lambda odd: pl.Series([unicodedata.normalize("NFKC", t) for t in odd], dtype=pl.String),
+    )
+
+
+def on_non_ascii(texts: pl.Series, transform: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`texts` with `transform` applied to the rows that are not pure ASCII only: for a
+    step that changes no ASCII text, the other rows are neither read nor written anew."""
     non_ascii = (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False)
     if not non_ascii.any():
         return texts
     positions = non_ascii.arg_true()
-    fixed = [unicodedata.normalize("NFKC", t) for t in texts.gather(positions).to_list()]
-    return texts.scatter(positions, pl.Series(fixed, dtype=pl.String))
+    return texts.scatter(positions, transform(texts.gather(positions)))

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from curate.dedup.shingles import _fmix64, _string_buffers
-from curate.text import Field, casefolded
+from curate.text import Field, casefolded, on_non_ascii
 
 KEYS = ["_exact_hi", "_exact_lo"]
 
@@ -75,12 +75,10 @@ def _casefolded(texts: pl.Series) -> pl.Series:
     """`curate.text.casefolded` for the texts that are not pure ASCII; ASCII texts are
     lower-cased by the kernel as it reads them (the same result: only A-Z change), which
     spares writing every row anew."""
-    texts = texts.fill_null("")
-    non_ascii = (texts.str.len_bytes() != texts.str.len_chars()).arg_true()
-    if not len(non_ascii):
-        return texts
-    folded = texts.gather(non_ascii).to_frame("t").select(casefolded(pl.col("t"))).to_series()
-    return texts.scatter(non_ascii, folded)
+    return on_non_ascii(
+        texts.fill_null(""),
+        lambda odd: odd.to_frame("t").select(casefolded(pl.col("t"))).to_series(),
+    )
 
 
 @nb.njit(cache=True, inline="always")
