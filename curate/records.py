@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import orjson
 import polars as pl
 import pyarrow as pa
@@ -116,30 +117,25 @@ def empty_records() -> pl.DataFrame:
 def records_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     """Build a record frame from dicts holding the `RECORD_SCHEMA` keys.
 
-    Goes through flat Arrow arrays: several times faster than polars' nested-dict builder.
+    The turns go in as flat columns and become the list column through one Arrow list
+    array: several times faster than polars' nested-dict builder. Built with polars, not
+    `pa.array`, which imports pandas (0.2 s, under the GIL) the first time it is called.
     """
     if not rows:
         return empty_records()
-    fields = [f.name for f in MESSAGE.fields]
-    flat: dict[str, list[Any]] = {name: [] for name in fields}
-    offsets = [0]
-    for r in rows:
-        for m in r["messages"]:
-            for name in fields:
-                flat[name].append(m[name])
-        offsets.append(len(flat["role"]))
-    struct = pa.StructArray.from_arrays(
-        [
-            pa.array(flat[name], pa.float64() if name == "loss_weight" else pa.large_string())
-            for name in fields
-        ],
-        names=fields,
+    turns = [m for r in rows for m in r["messages"]]
+    flat = pl.DataFrame(
+        {name: [m[name] for m in turns] for name in MESSAGE.to_schema()}, schema=MESSAGE.to_schema()
     )
-    columns = {
-        name: pa.array([r[name] for r in rows], pa.int64() if name == "row" else pa.large_string())
-        for name in RECORD_SCHEMA
-        if name != "messages"
-    }
-    columns["messages"] = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), struct)
-    frame = pl.from_arrow(pa.table(columns))
-    return frame.select(list(RECORD_SCHEMA)).cast(RECORD_SCHEMA)  # type: ignore[arg-type]
+    offsets = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum([len(r["messages"]) for r in rows], out=offsets[1:])
+    messages = pa.LargeListArray.from_arrays(
+        pl.Series(offsets).to_arrow(), flat.to_struct().to_arrow()
+    )
+    others = {name: dtype for name, dtype in RECORD_SCHEMA.items() if name != "messages"}
+    frame = pl.DataFrame({name: [r[name] for r in rows] for name in others}, schema=others)
+    return (
+        frame.with_columns(pl.Series("messages", messages))
+        .select(list(RECORD_SCHEMA))
+        .cast(RECORD_SCHEMA)  # type: ignore[arg-type]
+    )

@@ -261,12 +261,14 @@ def test_batches_stream_large_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize("read_bytes", [1, 7, 64, 1 << 20])
 @pytest.mark.parametrize("max_rows", [1, 3, 1000])
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])  # mapped, read piece by piece
+@pytest.mark.parametrize("reuse", [False, True])
 def test_jsonl_blocks_match_a_line_by_line_reader(
-    tmp_path: Path, read_bytes: int, max_rows: int, suffix: str
+    tmp_path: Path, read_bytes: int, max_rows: int, suffix: str, reuse: bool
 ) -> None:
     """Blocks cut anywhere (mid-line, mid-CRLF) give the rows, line numbers and bytes of a
     plain line-by-line read: blank lines are skipped but counted, CRLF is stripped, a
-    last line without a newline is kept."""
+    last line without a newline is kept. With one reused read buffer, each block is
+    checked before the next is read, as ingest uses it."""
     from curate.io.readers import jsonl_blocks
 
     clean = b"".join(b'{"n": %d}\n' % i for i in range(5))  # blocks without blank lines
@@ -279,12 +281,14 @@ def test_jsonl_blocks_match_a_line_by_line_reader(
         for number, line in enumerate(body.split(b"\n"), start=1)
         if line.strip()
     ]
-    blocks = list(jsonl_blocks(path, max_rows=max_rows, read_bytes=read_bytes))
-    rows = [raw for block in blocks for raw in block]
-    assert [(r.line, r.raw) for r in rows] == expected
-    assert [r.row for r in rows] == list(range(len(expected)))
-    assert all(len(block) <= max_rows for block in blocks)
-    for block in blocks:  # the buffer a parser gets holds exactly the block's lines
+    rows = []
+    for block in jsonl_blocks(path, max_rows=max_rows, read_bytes=read_bytes, reuse=reuse):
+        assert len(block) <= max_rows
+        # the buffer a parser gets holds exactly the block's lines
         assert [line for line in bytes(block.data).split(b"\n") if line.strip()] == [
             line.rstrip(b"\r") for line in block.lines
         ]
+        assert list(block.head(2)) == list(block)[:2]
+        rows += list(block)
+    assert [(r.line, r.raw) for r in rows] == expected
+    assert [r.row for r in rows] == list(range(len(expected)))

@@ -70,7 +70,8 @@ def read_source(
     first = True
     for batch in _batches(src, batch_rows, limit):
         if first and src.format == "auto":
-            fmt = vote_format([batch[i] for i in range(min(len(batch), DETECT_ROWS))], src.fields)
+            sample = batch.head(DETECT_ROWS) if isinstance(batch, LineBlock) else batch
+            fmt = vote_format(list(itertools.islice(sample, DETECT_ROWS)), src.fields)
         first = False
         yield _map_batch(src, batch, fmt, strict, vectorised)
 
@@ -79,7 +80,8 @@ def _batches(src: SourceFile, batch_rows: int, limit: int | None) -> Iterator[Se
     """Raw rows in batches; JSONL comes as unparsed line blocks (`readers.LineBlock`)."""
     left = limit if limit is not None else -1  # record numbers run 0, 1, 2... in every reader
     if _is_jsonl(src):
-        for block in jsonl_blocks(src.path, batch_rows):
+        # each block is mapped (and its leftover lines copied) before the next is read
+        for block in jsonl_blocks(src.path, batch_rows, reuse=True):
             if left == 0:
                 return
             if 0 < left < len(block):
