@@ -36,7 +36,7 @@ from curate.ledger import KEY, Ledger
 from curate.progress import Progress
 from curate.records import RECORD_SCHEMA
 from curate.stages import STAGES, Context
-from curate.stages.base import VERDICT_COLUMNS, Stage
+from curate.stages.base import VERDICT_COLUMNS, Stage, warm_up_frame
 from curate.stages.embed import COLUMN as EMBEDDING
 from curate.text import field_chars
 
@@ -205,13 +205,19 @@ def _curate_locally(
 
 
 def _warm_up(stages: list[Stage], ctx: Context) -> None:
-    """Each stage's `warm_up`, best effort: a failure here shows again, with its proper
-    error, when the stage runs."""
-    for stage in stages:
+    """Ingest's id kernel, then each stage's `warm_up`, best effort: a failure here shows
+    again, with its proper error, when the stage runs."""
+    for name, warm_up in [("ingest", _warm_up_ids)] + [(s.name, s.warm_up) for s in stages]:
         try:
-            stage.warm_up(ctx)
+            warm_up(ctx)
         except Exception:
-            logging.getLogger(__name__).debug("warm-up of %s failed", stage.name, exc_info=True)
+            logging.getLogger(__name__).debug("warm-up of %s failed", name, exc_info=True)
+
+
+def _warm_up_ids(ctx: Context) -> None:
+    from curate.io.ids import fill_ids  # numba: its kernels load while ingest reads
+
+    fill_ids(warm_up_frame().with_columns(pl.lit(None, pl.String).alias("id")))
 
 
 def ingest_scores(records: pl.DataFrame) -> pl.DataFrame:
@@ -326,7 +332,9 @@ def _ingest(
     for i, src in enumerate(pipeline.sources):
         rows = 0
         for batch in progress.track(
-            read_source(src, strict=strict, limit=limit), None, f"reading {src.display}"
+            read_source(src, strict=strict, limit=limit, with_ids=False),
+            None,
+            f"reading {src.display}",
         ):
             good.append(batch.records.with_columns(pl.lit(i).alias(FILE)))
             bad.append(batch.bad.with_columns(pl.lit(i).alias(FILE)))
@@ -342,7 +350,9 @@ def _ingest(
     bad_rows = pl.concat(bad) if bad else pl.DataFrame(schema={**BAD_SCHEMA, FILE: pl.Int32})
     if strict and records.height == 0:
         raise InputError("no valid rows in any input")
-    return records, bad_rows
+    from curate.io.ids import fill_ids
+
+    return fill_ids(records), bad_rows
 
 
 def _attach_key(frame: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:

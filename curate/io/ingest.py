@@ -60,11 +60,14 @@ def read_source(
     batch_rows: int = 20_000,
     limit: int | None = None,
     vectorised: bool = True,
+    with_ids: bool = True,
 ) -> Iterator[Batch]:
     """Canonical records and bad rows of one file, in input order, batch by batch.
 
     JSONL batches go through the vectorised path first; the rows it does not take (and
-    every row of other file types) go through the reference mapping in `formats`.
+    every row of other file types) go through the reference mapping in `formats`. The
+    vectorised rows' ids are hashed per batch, or, without `with_ids`, left null for the
+    caller to fill in all at once (`ids.fill_ids`).
     """
     fmt = None if src.format == "auto" else src.format
     first = True
@@ -73,7 +76,12 @@ def read_source(
             sample = batch.head(DETECT_ROWS) if isinstance(batch, LineBlock) else batch
             fmt = vote_format(list(itertools.islice(sample, DETECT_ROWS)), src.fields)
         first = False
-        yield _map_batch(src, batch, fmt, strict, vectorised)
+        mapped = _map_batch(src, batch, fmt, strict, vectorised)
+        if with_ids:
+            from curate.io.ids import fill_ids  # numba: loaded when first needed
+
+            mapped.records = fill_ids(mapped.records)
+        yield mapped
 
 
 def _batches(src: SourceFile, batch_rows: int, limit: int | None) -> Iterator[Sequence[RawRow]]:

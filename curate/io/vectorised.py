@@ -10,18 +10,19 @@ JSON parser: polars coerces a column of mixed types to text (`5` -> "5", a list 
 content parts -> its JSON), so text that looks like a coerced value is not trusted; when a
 field the format needs is null or of an unexpected type; when the conversation is not
 valid; or when `meta` would need a null, a float or a nested value.
+
+Its records leave `id` null: `curate.io.ids.fill_ids` hashes them, many rows at a time.
 """
 
 from __future__ import annotations
 
 import io
-from hashlib import blake2b
 
 import polars as pl
 import pyarrow as pa
 
 from curate.io.formats import MESSAGE_ROLES, SHAREGPT_ROLES, FieldNames
-from curate.records import RECORD_SCHEMA, record_id
+from curate.records import RECORD_SCHEMA
 
 # Text that a mixed-type column may have produced from a non-string JSON value.
 COERCED = r"^\s*[\[{]|^-?\d+(\.\d+)?([eE][+-]?\d+)?$|^(true|false|null)$"
@@ -121,23 +122,8 @@ def vectorised_records(
     )
     fast = out.filter(pl.col("_clean"))
     slow = out.with_row_index("_pos").filter(~pl.col("_clean"))["_pos"].to_list()
-    canonical = fast.select(
-        pl.struct(
-            pl.col("messages").list.eval(
-                pl.struct(pl.element().struct.field("content"), pl.element().struct.field("role"))
-            ),
-            pl.lit(None, pl.String).alias("tools"),
-        ).struct.json_encode()
-    ).to_series()
-    # NFC changes nothing in ASCII text; the few other rows take the reference path's id
-    ids = [blake2b(text, digest_size=8).hexdigest() for text in canonical.cast(pl.Binary)]
-    non_ascii = (canonical.str.len_bytes() != canonical.str.len_chars()).arg_true().to_list()
-    if non_ascii:
-        messages = fast["messages"].gather(non_ascii).to_list()
-        for position, turns in zip(non_ascii, messages, strict=True):
-            ids[position] = record_id(turns, None)
     records = fast.select(
-        pl.Series("id", ids, dtype=pl.String),
+        pl.lit(None, pl.String).alias("id"),  # `ids.fill_ids` hashes all rows in one go
         pl.lit(source).alias("source"),
         "row",
         "messages",
