@@ -115,6 +115,25 @@ def test_keys_group_rows_as_the_canonical_text_does(field: str) -> None:
     assert len(set(expected)) < len(expected) - 1000  # the variants really did group
 
 
+def test_keys_agree_with_the_text_wherever_eight_byte_windows_fall() -> None:
+    """The kernel takes plain text eight bytes at a time and everything else byte by
+    byte: random texts of short pieces (letters at the A-Z edges, single and doubled
+    spaces, tabs, newlines, non-ASCII letters and spaces) and their case and whitespace
+    variants put every kind of byte at every place of a window."""
+    import random
+
+    rng = random.Random(0)
+    pieces = ["ab", "A", "Z", "z", "@", "[", "`", "{", "~", "\x7f", " ", "  ", "\t", "\n",
+              "\x1f", "é", "É", "\u00a0", "\u3000", "xxxxxxx", "Hello World", "0123456789"]  # fmt: skip
+    texts = ["".join(rng.choices(pieces, k=rng.randint(0, 30))) for _ in range(1500)]
+    variants = [t.upper() for t in texts] + [" " + t.replace(" ", " \t ") + " " for t in texts]
+    frame = conversations(*[[("user", t), ("assistant", "a")] for t in texts + variants])
+    for field in ("prompt", "conversation"):
+        expected = by_text(frame, field)
+        assert by_key(frame, field) == expected
+        assert len(set(expected)) < len(expected) - 1000
+
+
 def test_stage_marks_later_copies_and_keeps_the_first() -> None:
     records = read_records(shared("llama-factory/alpaca_en_demo.json")).records.head(50)
     copies = records.head(5).with_columns(row=pl.col("row") + 1000)

@@ -35,6 +35,14 @@ _N2 = np.uint64(0x38495AB5)
 _FIVE = np.uint64(5)
 _EIGHT = np.uint64(8)
 _U31, _U33, _U27, _U37 = np.uint64(31), np.uint64(33), np.uint64(27), np.uint64(37)
+# eight bytes at a time (SWAR): each constant holds one value in every byte
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+_HIGH = np.uint64(0x8080808080808080)
+_SPACES = np.uint64(0x2020202020202020)
+_TO_A = np.uint64(0x3F3F3F3F3F3F3F3F)  # + this sets a byte's top bit from "A" (0x41) up
+_PAST_Z = np.uint64(0x2525252525252525)  # ... and from past "Z" (0x5B) up
+_FIRST = np.uint64(0x80)
+_LAST = np.uint64(0x80) << np.uint64(56)
 
 
 def exact_keys(messages: pl.Series, field: Field) -> pl.DataFrame:
@@ -122,12 +130,57 @@ def _mix(h1, h2, word):  # pragma: no cover
 
 
 @nb.njit(cache=True, inline="always")
+def _load8(data, c):  # pragma: no cover
+    """data[c:c+8] as a little-endian word (LLVM makes this one unaligned load)."""
+    word = np.uint64(0)
+    for i in range(8):
+        word |= np.uint64(data[c + i]) << np.uint64(8 * i)
+    return word
+
+
+@nb.njit(cache=True, inline="always")
+def _plain8(data, c, b, pending, started):  # pragma: no cover
+    """data[c:c+8] lower-cased when those bytes go into the hash as they are, but for
+    A-Z: printable ASCII whose spaces are single and neither lead nor trail the text
+    (else 0, and the bytes take the byte-by-byte path)."""
+    word = _load8(data, c)
+    if ((word - _SPACES) | word) & _HIGH:  # a byte below 0x20 or above 0x7F
+        return np.uint64(0)
+    flipped = word ^ _SPACES  # spaces become zero bytes; mark each with its top bit
+    spaces = ~(((flipped & _LOW7) + _LOW7) | flipped | _LOW7)
+    if spaces & (spaces >> _EIGHT):  # two spaces in a row
+        return np.uint64(0)
+    if spaces & _FIRST and (pending or not started):  # after whitespace, or leading
+        return np.uint64(0)
+    if spaces & _LAST and (c + 8 >= b or not 0x20 < data[c + 8] < 0x7F):
+        return np.uint64(0)  # a space must be followed by a byte that is not whitespace
+    upper = (word + _TO_A) & ~(word + _PAST_Z) & _HIGH
+    return word | (upper >> np.uint64(2))
+
+
+@nb.njit(cache=True, inline="always")
 def _feed(data, a, b, state):  # pragma: no cover
     """Bytes data[a:b] into the hash state, whitespace runs as one space, leading
-    whitespace dropped (a pending space is only written before the next other byte)."""
+    whitespace dropped (a pending space is only written before the next other byte).
+    Runs of plain text go in eight bytes at a time."""
     h1, h2, word, shift, length, pending, started = state
     c = a
     while c < b:
+        if c + 8 <= b:
+            plain = _plain8(data, c, b, pending, started)
+            if plain:
+                if pending:
+                    h1, h2, word, shift, length = _put(h1, h2, word, shift, length, 0x20)
+                    pending = False
+                if shift == np.uint64(0):
+                    h1, h2 = _mix(h1, h2, plain)
+                else:
+                    h1, h2 = _mix(h1, h2, word | (plain << shift))
+                    word = plain >> (np.uint64(64) - shift)
+                length += _EIGHT
+                started = True
+                c += 8
+                continue
         byte = data[c]
         width = 0
         if byte >= 0x80 or byte <= 0x20:
