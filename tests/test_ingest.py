@@ -273,6 +273,9 @@ def test_jsonl_blocks_match_a_line_by_line_reader(
 
     clean = b"".join(b'{"n": %d}\n' % i for i in range(5))  # blocks without blank lines
     odd = b'{"a": 1}\n\n{"b": "two"}\r\n  \n{"c": "x' + b"y" * 100 + b'"}\n\r\n{bad\n{"d": 4}'
+    # lines that start with whitespace but are not blank, and a CR inside a line
+    indented = b'  {"e": 5}\n\t{"f":\r 6}\n'
+    odd = odd + b"\n" + indented + clean + indented
     body = clean + odd + b"\n" + clean + b" \t"  # last line: whitespace, no newline
     path = tmp_path / f"odd{suffix}"
     path.write_bytes(gzip.compress(body) if suffix.endswith(".gz") else body)

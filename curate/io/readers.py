@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import orjson
 
 from curate.io.formats import BadRow
@@ -143,9 +144,28 @@ _BLANK_FIRST = re.compile(rb"[ \t\x0b\x0c]*(?:\n|\Z)")
 _BLANK_LATER = re.compile(rb"\n[ \t\x0b\x0c]*(?:\n|\Z)")
 
 
+# bytes a line may start with when it is blank (or only whitespace and a CR)
+_BLANK_START = np.zeros(256, np.bool_)
+_BLANK_START[list(b" \t\n\x0b\x0c\r")] = True
+
+
 def _has_blank_line(block: memoryview) -> bool:
     end = len(block) - (block[-1] == 10)  # the block's own last newline ends no line
     return bool(_BLANK_FIRST.match(block, 0, end) or _BLANK_LATER.search(block, 0, end))
+
+
+def _scan(chunk: memoryview, scratch: np.ndarray) -> tuple[int, bool]:
+    """The number of lines in `chunk`, and whether they are plain: none blank, none
+    ending in CR, so each line is a row as it stands. One numpy pass over the bytes (no
+    GIL) finds the newlines; only a chunk with a line that starts with whitespace is
+    searched for blank lines."""
+    data = np.frombuffer(chunk, np.uint8)
+    ends = np.flatnonzero(np.equal(data, 10, out=scratch[: len(data)]))
+    lines = len(ends) + int(data[-1] != 10)
+    starts = np.concatenate(([0], ends[ends + 1 < len(data)] + 1))
+    cr_end = data[-1] == 13 or bool((data[ends[ends > 0] - 1] == 13).any())
+    may_be_blank = bool(_BLANK_START[data[starts]].any())
+    return lines, not cr_end and not (may_be_blank and _has_blank_line(chunk))
 
 
 def jsonl_blocks(
@@ -158,12 +178,12 @@ def jsonl_blocks(
     ~0.5 ms per MB): a block's `data` is then only valid until the next block is asked
     for, so the caller must be done with it (`lines` and `head` are copies)."""
     row, line_no = 0, 1
+    scratch = np.empty(0, np.bool_)
     for chunk in _line_chunks(path, read_bytes, reuse):
-        whole = chunk.obj  # the piece's buffer: its search methods scan at memchr speed
-        assert isinstance(whole, bytes | bytearray)  # a view of the buffer's start
-        lines = whole.count(b"\n", 0, len(chunk)) + (chunk[-1] != 10)
-        crlf = whole.find(b"\r", 0, len(chunk)) >= 0
-        for part in _blocks_of(chunk, lines, crlf, row, line_no, max_rows):
+        if len(scratch) < len(chunk):
+            scratch = np.empty(max(read_bytes, len(chunk)), np.bool_)
+        lines, plain = _scan(chunk, scratch)
+        for part in _blocks_of(chunk, lines, plain, row, line_no, max_rows):
             row += part.count
             yield part
         line_no += lines
@@ -194,9 +214,9 @@ def _line_chunks(path: Path, read_bytes: int, reuse: bool = False) -> Iterator[m
 
 
 def _blocks_of(
-    chunk: memoryview, lines: int, crlf: bool, row: int, line_no: int, max_rows: int
+    chunk: memoryview, lines: int, plain: bool, row: int, line_no: int, max_rows: int
 ) -> Iterator[LineBlock]:
-    if not crlf and not _has_blank_line(chunk):  # the common case: no copies
+    if plain:  # the common case: no copies
         if lines <= max_rows:
             yield LineBlock(chunk, lines, row, line_no)
             return
