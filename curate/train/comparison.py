@@ -117,8 +117,11 @@ def compare(
     *,
     chat_template: str | None = None,
     batch_size: int = 8,
+    device: str = "auto",
 ) -> Path:
-    """Run every prompt through `base` and `tuned` (names or dirs) and write `out`."""
+    """Run every prompt through `base` and `tuned` (names or dirs) on `device` (auto: CUDA
+    when present) and write `out`."""
+    from curate.train.loop import resolve_device
     from curate.train.model import load_model, load_tokenizer
 
     items = prompts if isinstance(prompts, list) else load_prompts(prompts)
@@ -127,7 +130,7 @@ def compare(
     answers = []
     for name in (base, tuned):
         tokenizer = load_tokenizer(name, chat_template)
-        model = load_model(name)
+        model = load_model(name).to(resolve_device(device))
         answers.append(
             generate(model, tokenizer, items, max_new_tokens=max_new_tokens, batch_size=batch_size)
         )

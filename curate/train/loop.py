@@ -51,14 +51,21 @@ class Runtime:
         return "bf16" if self.autocast is not None else "fp32"
 
 
-def runtime(config: TrainConfig) -> Runtime:
-    """bf16 autocast on CUDA (weights and optimizer stay fp32), fp32 on CPU, unless told."""
-    name = config.device
+def resolve_device(name: str) -> torch.device:
+    """A torch device; "auto" is CUDA when present, else the CPU."""
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
-    device = torch.device(name)
+    return torch.device(name)
+
+
+def runtime(config: TrainConfig) -> Runtime:
+    """bf16 autocast on CUDA (weights and optimizer stay fp32), fp32 on CPU, unless told.
+    Auto takes bf16 only where the GPU runs it natively (Ampere and later), not emulated."""
+    device = resolve_device(config.device)
     bf16 = config.precision == "bf16" or (
-        config.precision == "auto" and device.type == "cuda" and torch.cuda.is_bf16_supported()
+        config.precision == "auto"
+        and device.type == "cuda"
+        and torch.cuda.is_bf16_supported(including_emulation=False)
     )
     return Runtime(device, torch.bfloat16 if bf16 else None)
 

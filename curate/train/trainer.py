@@ -69,7 +69,7 @@ def train(
         read_conversations,
         tokenize_conversations,
     )
-    from curate.train.loop import StepProgress, fit
+    from curate.train.loop import StepProgress, fit, runtime
     from curate.train.model import load_model, load_tokenizer
 
     started = time.perf_counter()
@@ -110,7 +110,7 @@ def train(
         raise ConfigError("train: every row is held out; lower eval_split or compare_prompts")
     prompts = _compare_prompts(config, frame, eval_rows)
 
-    model = load_model(config.model)
+    model = load_model(config.model).to(runtime(config).device)  # base answers there too
     base_answers = None
     if prompts:
         console.print(f"compare: {len(prompts)} prompts through the base model")
