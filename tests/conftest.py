@@ -13,7 +13,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
-# CURATE_SHARED_DATA: a copy of the few files a machine without ../shared needs (.gpu/run.sh)
+# CURATE_SHARED_DATA: a copy of the few files a machine without ../shared needs (a borrowed GPU box)
 SHARED_DATA = Path(os.environ.get("CURATE_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 

@@ -1,7 +1,7 @@
 """The CUDA branches against their CPU twins: the trainer (device "auto", bf16 autocast,
 fused AdamW, checkpoints), the embed stage's torch backend and the ifd stage.
 
-Skipped without a GPU (CI has none); `bash .gpu/run.sh` runs them on one. Tiny random
+Skipped without a GPU (CI has none); on a GPU machine `pytest tests/test_cuda.py`. Tiny random
 models built in-process and real rows, with the helpers of test_train_loop, test_embed
 and test_ifd.
 """

