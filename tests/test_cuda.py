@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import shared
 from tests.test_embed import tiny_model  # noqa: F401  (fixture: a tiny sentence-transformers dir)
+from tests.test_train_loop import _config as train_config
 from tests.train_support import real_rows, tiny_model_dir, tokenizer_dir, write_jsonl
 
 torch = pytest.importorskip("torch")
@@ -86,7 +87,7 @@ def _grads(model) -> dict[str, torch.Tensor]:
 
 
 def test_auto_runtime_is_cuda_with_bf16_autocast() -> None:
-    bf16 = torch.cuda.is_bf16_supported()
+    bf16 = torch.cuda.is_bf16_supported(including_emulation=False)
     rt = runtime(TrainConfig())
     assert rt.device.type == "cuda"
     assert rt.autocast == (torch.bfloat16 if bf16 else None)
@@ -116,7 +117,7 @@ def test_auto_fit_trains_on_cuda_in_bf16_and_the_loss_goes_down(lm: dict, tmp_pa
         checkpoints=tmp_path / "checkpoints",
     )
     hook.remove()
-    bf16 = torch.cuda.is_bf16_supported()
+    bf16 = torch.cuda.is_bf16_supported(including_emulation=False)
     assert figures["precision"] == ("bf16" if bf16 else "fp32")
     assert seen == {("cuda", torch.bfloat16 if bf16 else torch.float32)}  # matmuls in bf16
     assert {p.device.type for p in model.parameters()} == {"cuda"}
@@ -205,25 +206,12 @@ def test_checkpoint_resume_on_cuda(lm: dict, tmp_path: Path) -> None:
     class Stop(Exception):
         pass
 
-    def config(out: Path, **kw) -> TrainConfig:
-        base = dict(
-            model=lm["model"],
-            data=str(lm["data"]),
-            out=str(out),
-            max_steps=4,
-            batch_size=2,
-            grad_accum=2,
-            max_length=512,
-            lr=3e-3,
-            warmup=2,
-            eval_split=0.2,
-            on_truncate="drop",
-            save_every=2,
-        )
-        return TrainConfig(**{**base, **kw})
+    def config(out: Path) -> TrainConfig:
+        return train_config(lm, out, save_every=2)
 
     whole = train(config(tmp_path / "whole"), quiet=True)
-    assert whole["precision"] == ("bf16" if torch.cuda.is_bf16_supported() else "fp32")
+    native_bf16 = torch.cuda.is_bf16_supported(including_emulation=False)
+    assert whole["precision"] == ("bf16" if native_bf16 else "fp32")
 
     def interrupt(record: dict) -> None:
         if record["step"] == 3:
