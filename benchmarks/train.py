@@ -8,11 +8,22 @@ generation tags); both have the same labels (tests/test_train_parity.py).
 Each trainer runs in a fresh spawned process, so peak RSS is its own; the figure is the
 peak resident memory during training minus the resident memory just before it (CUDA:
 torch.cuda.max_memory_allocated). tokens/s counts non-padding input tokens over the
-optimizer steps after the first (warm-up) step. Initial loss: each trainer's own loss
-function on the same first batch of the untrained model.
+optimizer steps after the first (warm-up) step; TRL's step time (its callbacks around a step)
+leaves out its batch fetching and logging, ours counts collation: a slight edge to TRL.
+On CUDA both sides take bf16 autocast on fp32 weights (ours: auto precision; TRL:
+`bf16=True`). Initial loss: each trainer's own loss function on the same first batch of the
+untrained model.
+
+`--model smollm2-random` is SmolLM2-135M's exact architecture (SMOLLM2_135M below, its
+config.json) with seeded random weights, for machines without the GGUF (such as a borrowed
+GPU box): tokens/s and memory are valid, the losses are meaningless.
+Random models ("tiny", "smollm2-random") are built once in the parent and saved as an HF dir
+that both trainers load, like any other model. The data come from ../shared/data, or from
+$CURATE_SHARED_DATA (as in the tests).
 
     .venv/bin/python benchmarks/train.py                    # SmolLM2, 6 steps (minutes on 2 cores)
     .venv/bin/python benchmarks/train.py --model tiny       # a 3M-parameter random Llama, seconds
+    .venv/bin/python benchmarks/train.py --model smollm2-random --steps 30 --batch-size 8
 """
 
 from __future__ import annotations
@@ -26,13 +37,39 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO.parent / "shared" / "data" / "llama-factory" / "alpaca_en_demo.json"
+DATA = "llama-factory/alpaca_en_demo.json"  # under tests.conftest.SHARED_DATA
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(REPO))
+
+# SmolLM2-135M-Instruct's config.json (the same as its GGUF's metadata): 30 layers, 576 wide,
+# 9 query / 3 KV heads, tied embeddings, 134.5M parameters
+SMOLLM2_135M: dict[str, Any] = {
+    "model_type": "llama",
+    "vocab_size": 49152,
+    "hidden_size": 576,
+    "intermediate_size": 1536,
+    "num_hidden_layers": 30,
+    "num_attention_heads": 9,
+    "num_key_value_heads": 3,
+    "head_dim": 64,
+    "hidden_act": "silu",
+    "max_position_embeddings": 8192,
+    "rms_norm_eps": 1e-05,
+    "rope_parameters": {"rope_type": "default", "rope_theta": 100000.0},
+    "attention_bias": False,
+    "mlp_bias": False,
+    "initializer_range": 0.02,
+    "tie_word_embeddings": True,
+    "bos_token_id": 1,
+    "eos_token_id": 2,
+    "pad_token_id": 2,
+}
+RANDOM_MODELS = ("tiny", "smollm2-random")
 
 
 class PeakRSS:
@@ -72,16 +109,11 @@ def _rows_and_model(args: argparse.Namespace):
 
     from curate.train.data import read_conversations, tokenize_conversations
     from curate.train.model import load_model, load_tokenizer
+    from tests.conftest import SHARED_DATA
 
-    if args.model == "tiny":
-        from tests.train_support import tiny_model_dir, tokenizer_dir
-
-        root = Path(tempfile.mkdtemp())
-        name = str(tiny_model_dir(root, tokenizer_dir(root)))
-    else:
-        name = args.model
+    name = args.model_path
     tokenizer = load_tokenizer(name)
-    frame = read_conversations(DATA).head(args.rows * 2)
+    frame = read_conversations(SHARED_DATA / DATA).head(args.rows * 2)
     prepared = tokenize_conversations(frame, tokenizer, max_length=args.max_length)
     keep = list(range(min(args.rows, len(prepared))))
     prepared = prepared.subset(keep)
@@ -93,6 +125,30 @@ def _rows_and_model(args: argparse.Namespace):
     model = load_model(name)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     return name, tokenizer, prepared, messages, model, device
+
+
+def prepare_model(name: str, root: Path) -> str:
+    """What both trainers load: an alias, HF dir or .gguf as given; a random model (tiny,
+    smollm2-random) built here once, seeded, and saved under `root` as an HF dir."""
+    if name not in RANDOM_MODELS:
+        return name
+    import torch
+    from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
+
+    from tests.train_support import tiny_model_dir, tokenizer_dir
+
+    tokenizer_path = tokenizer_dir(root)  # $CURATE_TEST_TOKENIZER, else saved from the GGUF
+    if name == "tiny":
+        return str(tiny_model_dir(root, tokenizer_path))
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_path)
+    config = LlamaConfig(**{k: v for k, v in SMOLLM2_135M.items() if k != "model_type"})
+    assert len(tokenizer) <= config.vocab_size, "the SmolLM2 tokenizer is needed"
+    torch.manual_seed(0)
+    model = LlamaForCausalLM(config)
+    out = root / name
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return str(out)
 
 
 def run_ours(args: argparse.Namespace, packing: bool, checkpointing: bool) -> dict[str, Any]:
@@ -211,7 +267,7 @@ def run_trl(args: argparse.Namespace, packing: bool, checkpointing: bool) -> dic
     initial = None
     if first is not None:
         model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), trainer.accelerator.autocast():  # bf16 on CUDA, as in training
             initial = float(
                 trainer.compute_loss(model, {k: v.to(model.device) for k, v in first.items()})
             )
@@ -258,7 +314,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--model", default="smollm2-135m", help="smollm2-135m, a model dir, or tiny"
+        "--model",
+        default="smollm2-135m",
+        help="smollm2-135m (the GGUF), a model dir, tiny, or smollm2-random (its architecture, "
+        "random weights)",
     )
     parser.add_argument("--rows", type=int, default=64)
     parser.add_argument("--steps", type=int, default=6)
@@ -268,21 +327,44 @@ def main() -> None:
     parser.add_argument("--runs", default="ours,trl,ours-packed,trl-packed")
     args = parser.parse_args()
 
-    ctx = mp.get_context("spawn")
-    results: dict[str, dict[str, Any]] = {}
-    for name in args.runs.split(","):
-        queue = ctx.Queue()
-        proc = ctx.Process(target=_child, args=(name, args, queue))
-        proc.start()
-        results[name] = queue.get()
-        proc.join()
-        r = results[name]
-        loss = f"{r['initial_loss']:.6f}" if r["initial_loss"] is not None else "-"
+    import torch
+
+    cuda = torch.cuda.is_available()
+    print(
+        f"device: {torch.cuda.get_device_name(0) + ', bf16 autocast' if cuda else 'cpu, fp32'} "
+        "(both trainers); peak memory: "
+        + ("torch.cuda.max_memory_allocated" if cuda else "resident memory above the start"),
+        flush=True,
+    )
+    if args.model in RANDOM_MODELS:
         print(
-            f"{name:12s} {r['tokens_per_s']:9.1f} tok/s  {r['step_s']:7.2f} s/step  "
-            f"peak +{r['peak_mb']:8.1f} MB  initial loss {loss}",
+            f"model {args.model}: random weights, so the losses are meaningless; "
+            "tokens/s and memory are valid",
             flush=True,
         )
+    ctx = mp.get_context("spawn")
+    results: dict[str, dict[str, Any]] = {}
+    failed: list[str] = []
+    with tempfile.TemporaryDirectory() as root:
+        args.model_path = prepare_model(args.model, Path(root))
+        for name in args.runs.split(","):
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_child, args=(name, args, queue))
+            proc.start()
+            proc.join()  # the result is a few numbers: the pipe holds them until read
+            try:
+                results[name] = queue.get(timeout=10)
+            except Empty:
+                failed.append(name)
+                print(f"{name:12s} failed (exit code {proc.exitcode}), traceback above", flush=True)
+                continue
+            r = results[name]
+            loss = f"{r['initial_loss']:.6f}" if r["initial_loss"] is not None else "-"
+            print(
+                f"{name:12s} {r['tokens_per_s']:9.1f} tok/s  {r['step_s']:7.3f} s/step  "
+                f"peak {'' if cuda else '+'}{r['peak_mb']:8.1f} MB  initial loss {loss}",
+                flush=True,
+            )
 
     def ratio(a: str, b: str) -> None:
         if a in results and b in results:
@@ -302,6 +384,8 @@ def main() -> None:
     if {"ours", "trl"} <= results.keys():
         a, b = results["ours"]["initial_loss"], results["trl"]["initial_loss"]
         print(f"initial loss: ours {a:.6f} trl {b:.6f} (|diff| {abs(a - b):.2e})")
+    if failed:
+        sys.exit(f"failed runs: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

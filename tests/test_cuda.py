@@ -206,8 +206,8 @@ def test_checkpoint_resume_on_cuda(lm: dict, tmp_path: Path) -> None:
     class Stop(Exception):
         pass
 
-    def config(out: Path) -> TrainConfig:
-        return train_config(lm, out, save_every=2)
+    def config(out: Path, **kw) -> TrainConfig:
+        return train_config(lm, out, save_every=2, **kw)
 
     whole = train(config(tmp_path / "whole"), quiet=True)
     native_bf16 = torch.cuda.is_bf16_supported(including_emulation=False)
