@@ -55,6 +55,29 @@ def count_units(texts: pl.Series, punctuation: bool) -> pl.Series:
     return out
 
 
+# a tokenizer splits a long word into pieces and a number into (about) one token a digit
+LONG_WORD, CHARS_PER_PIECE = 10, 2.5
+
+
+def token_units(texts: pl.Series) -> pl.Series:
+    """Tokens a BPE tokenizer would make of each row, before any per-tokenizer factor
+    (Float64, null for null): the units of `count_units(punctuation=True)`, but a run of
+    `\\w` weighs what a tokenizer makes of it. A word of letters is one token up to
+    LONG_WORD characters and gains one per CHARS_PER_PIECE after; a run with ASCII digits
+    is a token a digit plus one per two other characters (hashes, base64, numbers). Fitted
+    to SmolLM2's tokenizer on real text, where counting words undercounts a dump of hashes
+    ~19x (benchmarks/RESULTS.md)."""
+    texts = texts.rechunk()
+    units = np.zeros(texts.len(), np.float64)
+    if texts.len():
+        data, offsets = _string_buffers(texts)
+        _token_units(data, offsets, char_classes(), units)
+    out = pl.Series(texts.name, units)
+    if texts.null_count():
+        out = pl.select(pl.when(texts.is_not_null()).then(out)).to_series().alias(texts.name)
+    return out
+
+
 def line_counts(texts: pl.Series, min_words: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row: its non-blank lines, whitespace-stripped (`curate.signals.content_lines`),
     that hold `min_words`+ runs of `\\w`, and how many of them are distinct. Null: 0."""
@@ -161,6 +184,40 @@ def _count_units(data, offsets, classes, punctuation, out):  # pragma: no cover
                 count += cjk + (word & (inside ^ 1)) + (other & punctuation)
                 inside = word
         out[r] = count
+
+
+@nb.njit(cache=True, inline="always")
+def _run_tokens(letters, digits):  # pragma: no cover
+    """`token_units` of one run of word characters."""
+    if digits == 0:
+        return 1.0 + max(0, letters - LONG_WORD) / CHARS_PER_PIECE
+    return float(digits + (letters + 1) // 2)
+
+
+@nb.njit(cache=True, parallel=True, nogil=True)
+def _token_units(data, offsets, classes, out):  # pragma: no cover
+    for r in nb.prange(len(out)):
+        start, end = offsets[r], offsets[r + 1]
+        units = 0.0
+        letters = digits = 0  # the current run of non-CJK word characters
+        c = start
+        while c < end:
+            cls, width = _char_at(data, c, classes)
+            if cls & 1 and not (cls >> 1) & 1:  # a word character outside CJK
+                if 0x30 <= data[c] <= 0x39:
+                    digits += 1
+                else:
+                    letters += 1
+            else:
+                if letters + digits:
+                    units += _run_tokens(letters, digits)
+                    letters = digits = 0
+                if not (cls >> 2) & 1:  # CJK, or anything else but whitespace
+                    units += 1.0
+            c += width
+        if letters + digits:
+            units += _run_tokens(letters, digits)
+        out[r] = units
 
 
 @nb.njit(cache=True, inline="always")

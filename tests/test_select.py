@@ -126,17 +126,17 @@ def test_every_unselected_row_is_explained(data):
 def test_budget_token_budget_and_quotas_are_honoured(data):
     frame, _ = data
     for method in ("deita", "kcenter", "random", "longest"):
-        limits = {"budget": 120, "token_budget": 8000, "quotas": {"alpha": 10, "gamma": 0.25}}
+        limits = {"budget": 120, "token_budget": 20000, "quotas": {"alpha": 10, "gamma": 0.25}}
         out = Select(method=method, tau=1.0, **limits).apply(frame, Context(seed=1))
         chosen = selected(out)
         assert 0 < chosen.height <= 120
-        assert chosen["select_tokens"].sum() <= 8000
+        assert chosen["select_tokens"].sum() <= 20000
         counts = dict(chosen["source"].value_counts().iter_rows())
         assert counts.get("alpha", 0) <= 10
         assert counts.get("gamma/x.jsonl", 0) <= 30  # a glob input's files share its quota
         # the token budget is nearly used up: the next row would not fit
         details = out["reject_detail"].drop_nulls()
-        assert details.str.contains("token_budget 8000").any()
+        assert details.str.contains("token_budget 20000").any()
         assert details.str.contains("quota of 'alpha' full").any()
 
 
