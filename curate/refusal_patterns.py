@@ -102,7 +102,7 @@ _EN = [
     r"allowed to|permitted to)\b",
     # "It wouldn't be appropriate for me to", "It would be unethical for me to"
     r"\b(?:it|that)(?:'s not| is not| isn't| wouldn't be| would not be|'d not be) (?:\w+ )?"
-    r"(?:appropriate|ethical|responsible|right|okay|ok|safe) (?:\w+ )?for me to\b",
+    r"(?:appropriate|ethical|responsible|right|okay|ok|safe|possible) (?:\w+ )?for me to\b",
     r"\b(?:it|that)(?:'s| is| would be|'d be) (?:\w+ )?(?:inappropriate|unethical|irresponsible|"
     r"wrong) (?:\w+ )?for me to\b",
     rf"\bI (?:don't|do not) think (?:I (?:can|could|should) (?:\w+ ){{0,2}}?{_EN_VERB}|"
@@ -190,6 +190,8 @@ _ES = [
     r"(?:puedo|podré|voy a)|me niego a) \w+",
     # "Lamento no poder ayudarte", "me resulta imposible", "debo rechazar", "no lo haré"
     r"\b(?:lamento|siento|me apena|me temo que) no poder\b|\bme (?:es|resulta|sería) imposible\b|"
+    # "No es posible que te ayude con eso", "no me sería posible escribirlo"
+    rf"\bno (?:me )?(?:es|sería|resulta) posible (?:que (?:yo )?{_ES_CLITIC})?{_ES_VERB}|"
     r"\b(?:debo|tengo que|me veo obligad[oa] a|he de) (?:\w+ )?(?:rechazar|declinar|negarme)\b|"
     rf"\bno {_ES_CLITIC}(?:haré|escribiré|crearé|redactaré|ayudaré|proporcionaré|daré|"
     r"generaré|participaré|colaboraré|facilitaré|explicaré)\b",
@@ -300,7 +302,7 @@ _DE_VERB = (
 # schreibe ich nicht", "Ich schreibe dir keine ..."
 _DE_TASK = (
     r"(?:schreibe|erstelle|verfasse|generiere|formuliere|helfe|unterstütze|programmiere|"
-    r"liefere|verrate|fälsche)"
+    r"liefere|verrate|fälsche|gebe|erteile|nenne|empfehle)"
 )
 _DE = [
     rf"\b(?:ich (?:kann|werde|darf|möchte|will)|(?:kann|werde|darf|möchte|will) ich)\b[^.!?\n]{{0,60}}"
@@ -355,14 +357,16 @@ _DE_DISCLAIMER = [
 ]
 _ZH_AI = r"(?:AI|人工智能|语言模型|AI语言模型|人工智能语言模型|人工智能助手|AI助手)"
 _ZH_NEG = r"(?:不能|无法|不可以|没办法|没有办法|没法|不会|拒绝|不便|不方便|不能够)"
+# an adverb between the speaker and the negation: "我也无法", "我实在不能", "我恐怕没办法"
+_ZH_ADVERB = r"(?:也|还|确实|实在|真的|恐怕|暂时|目前|并|就|都)?"
 _ZH_FOR = r"(?:为你|为您|帮你|帮您|帮助你|帮助您|向你|向您|给你|给您|替你|替您|代你|代您)"
 _ZH_VERB = (
     r"(?:提供|帮助|协助|满足|回答|完成|生成|创作|编写|写|撰写|给出|参与|执行|处理|支持|回应|"
     r"告诉|透露|推荐|分享|教|指导|解释|列出|描述|制作|编造|伪造|破解|绕过|规避|追踪|定位|代写|"
-    r"答应|照做|(?:这样|这么|那样)?做(?:这|那|此))"
+    r"答应|照做|(?:这样|这么|那样)?做(?:这|那|此)|做(?:[，,。！!；;]|$))"
 )
 _ZH = [
-    rf"我{_ZH_NEG}{_ZH_FOR}?{_ZH_VERB}",
+    rf"我{_ZH_ADVERB}{_ZH_NEG}{_ZH_FOR}?{_ZH_VERB}",
     # "我不能帮你。", "我无法帮您在……": declining to help, whatever follows
     rf"我{_ZH_NEG}(?:帮|帮助|协助)(?:你|您)|我{_ZH_NEG}(?:这样|这么|那样)做",
     # a potential complement: "这个我帮不了你", "我实在做不到", "这个忙我帮不上"
@@ -380,7 +384,7 @@ _ZH_DISCLAIMER = [
     rf"我(?:只是|仅仅是|只不过是|是)(?:一个|一名|个)?{_ZH_AI}(?:[，,。、！!\s]|没有|并没有|无法|不能|不会)",
     r"我(?:并)?不是(?:一名|一位|一个|专业的?|执业|持证的?)?(?:医生|医师|大夫|律师|兽医|心理医生|"
     r"心理咨询师|理财顾问|财务顾问|投资顾问|税务顾问|药剂师|营养师|会计师|牙医|专业人士)",
-    rf"我{_ZH_NEG}(?:直接|实时|在线|即时|亲自|自己|{_ZH_FOR})?(?:查看|看到|看|浏览|访问|获取|查询|"
+    rf"我{_ZH_ADVERB}{_ZH_NEG}(?:直接|实时|在线|即时|亲自|自己|{_ZH_FOR})?(?:查看|看到|看|浏览|访问|获取|查询|"
     r"打开|听|收听|上网|联网|记住|记得|预测|拨打|打电话|预订|预约|购买|发送|设置|诊断|开药|开处方)|"
     # advice a professional gives: "我不能给出具体的用药剂量"
     rf"我{_ZH_NEG}{_ZH_FOR}?(?:提供|给出|做出?|开)(?:具体|专业|个性化|准确|确切)?的?(?:(?:医疗|医学|法律|"
@@ -519,7 +523,13 @@ STRONG = (
     r"Anfrage|请求|要求|\bIA\b|\bKI\b|人工智能|harass|bull(?:y|ies)|threat|violen|abus|hate|"
     r"sexual|fraud|defam|misinformation|disinformation|propaganda|fake|forg|insult|demean|"
     r"glorif|malware|phishing|weapon|drug|minor|self-harm|suicid|crisis line|extremis|racis|"
-    r"discriminat|danger|bomb|explosiv|kill|murder|even in a role-?play|"
+    r"discriminat|danger|bomb|explosiv|kill|murder|\bhurt|humiliat|revenge|"
+    r"verletz|beleidig|demütig|bedroh|herir|humill|difam|amenaz|blesser|humilier|diffam|menac|"
+    r"伤害|羞辱|诽谤|威胁|"
+    r"(?:even|including|also|not even|whether)(?: \w+)? (?:in|through|as|for|via|with) (?:a |an |the |this |"
+    r"your )?(?:role-?play|story|fiction|game|hypothetical|joke|scenario|character)|"
+    r"product keys?|licen[cs]e keys?|serial (?:numbers?|keys?)|activation (?:keys?|codes?)|"
+    r"keygen|pira(?:cy|ted|te)|"
     r"even (?:in|for) (?:a|the) (?:story|fiction)|content|contenu|contenido|Inhalte?|内容|"
     r"(?:this|that) (?:kind|type|sort) of|ce (?:genre|type) de|este tipo de|diese Art|这类|这种|"
     # the task itself declined: "I can't write that (for you)", "I won't create this."
