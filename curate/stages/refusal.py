@@ -24,6 +24,10 @@
   much text with or without a pivot. Help is measured in characters, a CJK character
   counting as CJK_WEIGHT, so one threshold fits every script; quoted text after the
   refusal counts (a sample message the assistant offers is help).
+- A disclaimer that is the whole answer, starts it and says what the assistant has not or
+  cannot ("As an AI, I don't have access to real-time data, so I can't tell you the
+  price.") declines the task: `hard`, as soft needs help after it. An identity answer ("I'm
+  an AI assistant.") or a sentence that goes on "but ..." stays soft.
 - `none`.
 
 Only assistant turns are read, and only their prose: fenced and inline code, quoted
@@ -77,6 +81,15 @@ SCORE = {"none": 0.0, "soft": 0.5, "hard": 1.0}
 # translation from English takes about a third of the characters in Chinese or Japanese)
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 CJK_WEIGHT = 3
+# fewer characters than this after a disclaimer's sentence: the disclaimer is the answer
+ALONE_CHARS = 20
+NEGATION = (
+    r"(?i)\b(?:not|no|don't|do not|can't|cannot|unable|lack|sin|ne|pas|nicht|keine[nrms]?|kein)\b|"
+    r"n'|不|没|无"
+)
+CONTRAST = (
+    r"(?i)\b(?:but|however|though|although|pero|mais|cependant|aber|jedoch|doch)\b|但|不过|可是"
+)
 
 
 class RefusalConfig(StageConfig):
@@ -301,8 +314,27 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
         | (disclaims & (help_length(after) >= cfg.help_min_chars))
     ).fill_null(False)
     disclaimer = pl.col("disclaimer").is_not_null() & ~pl.col("echo")
+    # a disclaimer that is the whole answer and says what the assistant has not or cannot
+    # ("As an AI, I don't have access to real-time data, so I can't tell you the price.")
+    # declines the task: soft needs help after it. "I'm an AI assistant." answering "who
+    # are you?" declines nothing, nor does a sentence that goes on "but I do ..."
+    rest = pl.col("disclaimer_after").str.extract(f"^({SENTENCE})", 1)
+    beyond = pl.col("disclaimer_after").str.replace(f"^{SENTENCE}{STOP}?", "")
+    # where the disclaimer's sentence starts: an answer given before it is help too
+    start = (
+        pl.col("prose").str.len_chars()
+        - pl.col("disclaimer_after").str.len_chars()
+        - (pl.col("disclaimer").str.len_chars() - rest.str.len_chars())
+    )
+    disclaimer_only = (
+        disclaimer
+        & (start < ALONE_CHARS)
+        & (help_length(beyond.str.strip_chars()) < ALONE_CHARS)
+        & pl.col("disclaimer").str.contains(NEGATION)
+        & ~rest.str.contains(CONTRAST).fill_null(False)
+    )
     judged = judged.with_columns(
-        tier=pl.when(refuses & ~helped)
+        tier=pl.when((refuses & ~helped) | disclaimer_only.fill_null(False))
         .then(pl.lit(2, pl.Int8))
         .when(refuses | disclaimer)
         .then(pl.lit(1, pl.Int8))
