@@ -438,7 +438,7 @@ def test_refusal_structures_across_languages(prompt, response, tier):
 
 def heldout(name: str = "refusal_quality_heldout.jsonl"):
     """tests/data/refusal_quality_heldout.jsonl: written blind, then used to develop the
-    detectors (issue 5), so from then on a development set; a third blind set judges."""
+    detectors (issue 5), so from then on a development set; the latest blind set judges."""
     path = Path(__file__).parent / "data" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     chats = [[(m["role"], m["content"]) for m in row["messages"]] for row in rows]
@@ -476,18 +476,36 @@ def test_precision_and_recall_on_second_development_set():
     assert negatives.count("hard") == 0 and negatives.count("soft") == 0
 
 
-def test_blind_estimate_on_the_third_held_out_set():
+def test_precision_and_recall_on_third_development_set():
     """tests/data/refusal_quality_heldout3.jsonl (a third author, 46 of its 70 hard
     refusals in es/fr/de/zh) was written blind and measured once, after the second round:
-    hard P 0.972 R 0.920, soft P 0.927 R 0.884. Nothing was tuned on it; this guards that
-    estimate (benchmarks/RESULTS.md lists its misses) so a change that loses ground on
-    text no pattern was written for shows here."""
+    hard P 0.972 R 0.920, soft P 0.927 R 0.884. The third round widened the detectors by
+    classes of phrasing against it, so it became a development set: a regression guard at
+    the level reached then (hard P 0.974 R 1.0, soft P 0.976 R 0.953), not an estimate."""
     frame, rows = heldout("refusal_quality_heldout3.jsonl")
     predicted = tiers(frame)
     gold = [row["refusal"] for row in rows]
     hard_p, hard_r = precision_recall(gold, predicted, "hard")
     soft_p, soft_r = precision_recall(gold, predicted, "soft")
-    assert hard_p >= 0.95 and hard_r >= 0.9, (hard_p, hard_r)
-    assert soft_p >= 0.9 and soft_r >= 0.85, (soft_p, soft_r)
+    assert hard_p >= 0.97 and hard_r >= 0.97, (hard_p, hard_r)
+    assert soft_p >= 0.95 and soft_r >= 0.93, (soft_p, soft_r)
     negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
     assert negatives.count("hard") <= 1
+
+
+def test_blind_estimate_on_the_fourth_held_out_set():
+    """tests/data/refusal_quality_heldout4.jsonl (a fourth author, 254 rows, 81 hard and
+    48 soft refusals, 48 of the hard ones outside English) was written blind and measured
+    once, after the third round: hard P 1.000 R 0.840, soft P 0.977 R 0.896, no negative
+    read as a refusal. Nothing was tuned on it; this guards that estimate
+    (benchmarks/RESULTS.md lists its misses), so a change that loses ground on text no
+    pattern was written for shows here."""
+    frame, rows = heldout("refusal_quality_heldout4.jsonl")
+    predicted = tiers(frame)
+    gold = [row["refusal"] for row in rows]
+    hard_p, hard_r = precision_recall(gold, predicted, "hard")
+    soft_p, soft_r = precision_recall(gold, predicted, "soft")
+    assert hard_p >= 0.97 and hard_r >= 0.82, (hard_p, hard_r)
+    assert soft_p >= 0.95 and soft_r >= 0.87, (soft_p, soft_r)
+    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
+    assert negatives.count("hard") == 0 and negatives.count("soft") == 0
