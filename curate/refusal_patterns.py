@@ -45,7 +45,7 @@ _EN_OPENER = (
     r"(?:(?:I'm |I am )?(?:so |very |really |truly |terribly )?(?:sorry|afraid)|I apologi[sz]e|"
     r"(?:my )?apologies|unfortunately|regrettably|sadly|hi|hello|hey|no|nope|well|ok(?:ay)?|hmm+|"
     rf"oh|ah|thanks?(?: you)? for {_CLAUSE}{{0,60}}?|I (?:understand|appreciate|hear){_CLAUSE}{{0,80}}?)"
-    r"(?:,? but)?[,.!]?\s+(?:but |however,? |that said,? )?"
+    r"(?:,? but)?\s?[,.!:;\u2014\u2013-]?\s+(?:but |however,? |that said,? )?"
 )
 _EN_INITIAL_NEG = (
     r"(?:can't|cannot|can not|(?:won't|will not) be able to|(?:unable|not able|"
@@ -87,6 +87,11 @@ _EN = [
     rf"{_EN_SUBJECT} (?:\w+ )?{_EN_NEG} (?:\w+ ){{0,3}}?{_EN_VERB}\w*",
     rf"^(?:{_EN_OPENER}){{0,2}}I(?:'m| am|'d| would)? (?:\w+ )?(?:{_EN_INITIAL_NEG} \w+|"
     r"(?:can't|cannot|won't|will not)\s*[.!])",
+    # no subject ("Nope, can't help with that one."), or a present-tense decline ("No. I
+    # don't write malware.") at the very start
+    rf"^(?:{_EN_OPENER}){{0,2}}(?:(?:can't|cannot|won't) (?:help|assist|do|write|make|create|"
+    r"give|share|provide|go)|I (?:don't|do not) (?:write|create|make|generate|produce|provide|"
+    r"share|give out|help with|do (?:that|this|those|these))\b)",
     rf"\b(?:unable|not able) to {_EN_VERB}\w* (?:with )?(?:this|that|your|such)\b",
     r"\bI(?: must| have to| need to|'ll have to| will have to|'m going to have to| am going to have "
     r"to|'d have to| would have to)? (?:respectfully |politely |kindly |regretfully )?"
@@ -94,10 +99,12 @@ _EN = [
     rf"\bmy (?:\w+ )?(?:{'|'.join(_RULES)}) (?:{'|'.join(_FORBID)})\b",
     r"\b(?:violates?|against|breach(?:es)?) (?:\w+ ){0,2}?(?:usage|content|use|safety) polic(?:y|ies)\b",
     # "That's not something I can help with", "This isn't a request I'm able to fulfil"
-    r"\b(?:that|this|it)(?:'s not| is not| isn't|'s really not| is really not| would not be|"
-    rf" wouldn't be)(?: really| just| simply)? (?:{'|'.join(_NOT_A)}) (?:that )?I(?:'m| am|'d| would)? "
+    # whatever the subject: "Creating fake papers isn't something I'll do"
+    r"(?:'s not|\bis not|\bisn't|'s really not|\bis really not|\bwould not be|\bwouldn't be)"
+    rf"(?: really| just| simply)? (?:{'|'.join(_NOT_A)}) (?:that )?"
+    r"I(?:'m| am|'d| would|'ll| will)? "
     r"(?:\w+ )?(?:can|could|will|able|going|comfortable|willing|allowed|permitted|in a position|"
-    r"prepared)\b",
+    r"prepared|do|help with|write|make|create|provide)\b",
     r"\b(?:beyond|outside(?: of)?|outside the scope of) what I(?:'m| am)? (?:can|could|able to|"
     r"allowed to|permitted to)\b",
     # "It wouldn't be appropriate for me to", "It would be unethical for me to"
@@ -125,6 +132,8 @@ _EN_DISCLAIMER = [
     r"access|memory|memories|feelings|emotions|opinions|beliefs|preferences|a body|"
     r"consciousness|a (?:family|childhood|favorite))",
     r"\bI have no (?:access|way|ability|memory|memories|feelings|emotions|personal|real-time)\b",
+    r"\bI (?:don't|do not) (?:take|pick|choose) (?:personal |political )?(?:sides|a side|positions|"
+    r"a position|stances|a stance)\b",
     r"\bI (?:don't|do not|can't|cannot) (?:browse|access|search) the (?:internet|web)\b",
     r"\bmy (?:knowledge|training(?: data)?) (?:cutoff|cut-off|only goes|is limited|ends)\b",
     rf"\bI(?:'m| am) not an? (?:\w+ ){{0,2}}?{_EN_PROFESSION}\b",
@@ -167,7 +176,7 @@ _EN_PIVOT = (
 # --- Spanish, French, German, Chinese ---------------------------------------------------
 _ES_OPENER = (
     r"(?:lo siento(?: mucho)?|lamentablemente|desafortunadamente|disculpa|disculpe|perdona|"
-    r"perdone|perdón|lo lamento|me temo que|hola|no)(?:,? pero)?[,.!]?\s+(?:pero )?"
+    r"perdone|perdón|lo lamento|me temo que|hola|no)(?:,? pero)?\s?[,.!:;\u2014\u2013-]?\s+(?:pero )?"
 )
 # Object pronouns between "no" and the modal: "no te puedo ayudar", "eso no lo puedo hacer",
 # "no se lo voy a dar" (Spanish puts clitics before a conjugated verb)
@@ -177,7 +186,7 @@ _ES_VERB = (
     r"(?:ayud|proporcion|cumpl|cre[aá]r|escrib|gener|respond|d[aá]r|ofrec|hac|realiz|facilit|"
     r"brind|asist|particip|apoy|dec[ií]r|cont[aá]r|explic|recomend|compart|enseñ|mostr|redact|"
     r"elabor|desarroll|program|diseñ|produc|fabric|hacke|revel|continu|colabor|prepar|"
-    r"falsific|suplant|localiz|rastre)\w*"
+    r"falsific|suplant|localiz|rastre|echar(?:te|le|les|os)? una mano)\w*"
 )
 _ES_NEG = (
     rf"(?:no {_ES_CLITIC}(?:puedo|podré|podría|voy a)|no me es posible|"
@@ -203,13 +212,18 @@ _ES = [
     r"\bno me siento cómod[oa]|\bno (?:es|sería|me parece) (?:apropiado|ético|correcto|"
     rf"responsable|adecuado) (?:que (?:yo )?|(?:de|por) mi parte|para mí|{_ES_VERB})|"
     r"\bno estoy (?:autorizad[oa]|programad[oa]) para\b|\b(?:prefiero|preferiría) no\b|"
-    r"\bno estoy dispuest[oa] a\b|^(?:lo siento|perdona|perdón|disculpa)[,.]? no puedo\s*[.!]",
+    r"\bno estoy dispuest[oa] a\b|^(?:lo siento|perdona|perdón|disculpa)[,.]? no puedo\s*[.!]|"
+    # an idiom or a present-tense decline at the very start: "Ni hablar", "No escribo reseñas falsas"
+    rf"^(?:{_ES_OPENER}){{0,2}}(?:ni hablar|de ninguna manera|ni de broma|ni pensarlo)\b|"
+    rf"^(?:{_ES_OPENER}){{0,2}}no {_ES_CLITIC}(?:escribo|hago|creo|redacto|comparto|doy|busco|"
+    r"ayudo|facilito|desarrollo|programo|genero|proporciono|participo)\b",
     r"\bcomo (?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje|asistente de IA)"
     r"[^,.]{0,40}, no (?:puedo|debo|voy a)",
 ]
 _ES_DISCLAIMER = [
     r"\bcomo (?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje|asistente de IA)"
-    r"[^,.]{0,40}, no tengo",
+    r"[^,.]{0,40}, no tengo|\bcomo (?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje)"
+    r" no (?:\w+ )?(?:tengo|como|siento|puedo)\b",
     r"\bsoy (?:solo |sólo )?(?:un |una )?(?:IA|inteligencia artificial|modelo de lenguaje)\b",
     r"\bno soy (?:un |una )?(?:médic[oa]|doctor|doctora|abogad[oa]|veterinari[oa]|psicólog[oa]|"
     r"terapeuta|farmacéutic[oa]|nutricionista|enfermer[oa]|asesor[a]? (?:financier[oa]|legal|"
@@ -230,7 +244,7 @@ _ES_DISCLAIMER = [
 ]
 _FR_OPENER = (
     r"(?:(?:je suis )?désolée?|malheureusement|hélas|je regrette|pardon|excusez-moi|"
-    r"je suis navrée?|bonjour|salut|non)(?:,? mais)?[,.!]?\s+(?:mais )?"
+    r"je suis navrée?|bonjour|salut|non)(?:,? mais)?\s?[,.!:;\u2014\u2013-]?\s+(?:mais )?"
 )
 # Object pronouns before the verb: "je ne peux pas te l'écrire", "je ne le ferai pas"
 _FR_CLITIC = r"(?:(?:vous|te|le|la|les|lui|leur|me|nous|en|y) |[tlm]')*"
@@ -244,6 +258,9 @@ _FR = [
     r"programmer|coder|divulguer|révéler|publier|diffuser|usurper|falsifier|retrouver|localiser)",
     rf"^(?:{_FR_OPENER}){{0,2}}je ne (?:peux|pourrai|vais)(?: malheureusement| hélas)? pas"
     r"(?:\s+\w+|\s*[.!])",
+    rf"^(?:{_FR_OPENER}){{0,2}}(?:hors de question|pas question|certainement pas)\b",
+    rf"\bje ne {_FR_CLITIC}(?:développe|communique|recherche|fournis|écris|rédige|crée|"
+    r"divulgue|transmets|génère|produis|participe|code|programme|partage|aide) pas\b",
     # "je refuse d'écrire", "il m'est impossible de", "je regrette de ne pas pouvoir",
     # "je dois décliner", "je ne le ferai pas", "je ne saurais vous aider"
     r"\bje (?:me )?refuse (?:de\b|d'|catégoriquement|absolument|fermement)|\bje refuse\s*[.!]|"
@@ -362,7 +379,7 @@ _ZH_ADVERB = r"(?:也|还|确实|实在|真的|恐怕|暂时|目前|并|就|都)
 _ZH_FOR = r"(?:为你|为您|帮你|帮您|帮助你|帮助您|向你|向您|给你|给您|替你|替您|代你|代您)"
 _ZH_VERB = (
     r"(?:提供|帮助|协助|满足|回答|完成|生成|创作|编写|写|撰写|给出|参与|执行|处理|支持|回应|"
-    r"告诉|透露|推荐|分享|教|指导|解释|列出|描述|制作|编造|伪造|破解|绕过|规避|追踪|定位|代写|"
+    r"告诉|透露|推荐|建议|分享|教|指导|解释|列出|描述|制作|编造|伪造|破解|绕过|规避|追踪|定位|代写|"
     r"答应|照做|(?:这样|这么|那样)?做(?:这|那|此)|做(?:[，,。！!；;]|$))"
 )
 _ZH = [
@@ -376,7 +393,9 @@ _ZH = [
     # without a subject, after an apology ("抱歉，无法提供……"); "恕我不能"; guidelines
     rf"^(?:很|非常|十分|实在)?(?:抱歉|对不起|不好意思)[，,。！!\s]*(?:但是?|不过)?[，,]?\s*"
     rf"(?:这(?:个|类|种|样的)?(?:请求|问题|要求|内容)?)?{_ZH_NEG}{_ZH_FOR}?{_ZH_VERB}|"
-    r"恕我(?:不能|无法|难以)|(?:违反|违背)了?我的(?:使用|安全|内容)?(?:政策|准则|规范|指导方针)",
+    r"恕我(?:不能|无法|难以)|(?:违反|违背)了?我的(?:使用|安全|内容)?(?:政策|准则|规范|指导方针)|"
+    # a bare "no" that declines ("不行哦。"; a plain "不可以。" often answers a question)
+    r"^(?:这个|这样|这)?不行(?:哦|啊|呢)[。！!，,]|^这(?:个|样)?不行[。！!]",
     rf"作为(?:一个|一名)?{_ZH_AI}[^，,。]{{0,20}}[，,]?\s*我(?:不能|无法|不会|不可以)",
 ]
 _ZH_DISCLAIMER = [
@@ -385,7 +404,8 @@ _ZH_DISCLAIMER = [
     r"我(?:并)?不是(?:一名|一位|一个|专业的?|执业|持证的?)?(?:医生|医师|大夫|律师|兽医|心理医生|"
     r"心理咨询师|理财顾问|财务顾问|投资顾问|税务顾问|药剂师|营养师|会计师|牙医|专业人士)",
     rf"我{_ZH_ADVERB}{_ZH_NEG}(?:直接|实时|在线|即时|亲自|自己|{_ZH_FOR})?(?:查看|看到|看|浏览|访问|获取|查询|"
-    r"打开|听|收听|上网|联网|记住|记得|预测|拨打|打电话|预订|预约|购买|发送|设置|诊断|开药|开处方)|"
+    r"打开|听|收听|上网|联网|记住|记得|预测|拨打|打电话|预订|预约|购买|发送|设置|诊断|开药|开处方|"
+    r"进行\w{0,2}诊断)|"
     # advice a professional gives: "我不能给出具体的用药剂量"
     rf"我{_ZH_NEG}{_ZH_FOR}?(?:提供|给出|做出?|开)(?:具体|专业|个性化|准确|确切)?的?(?:(?:医疗|医学|法律|"
     r"投资|财务|理财|用药)(?:诊断|建议|意见)|诊断|剂量|处方)|"
@@ -464,6 +484,11 @@ SCREEN_LITERALS = [
     "as a virtual", "as an virtual", "as a chatbot", "as an chatbot", "as a machine",
     "as an machine", "language model", "artificial intelligence", "computer program",
     "chatbot", "virtual assistant", "i don't have", "i do not have", "i have no", "browse the",
+    # present-tense declines and "I don't take sides"
+    *(f"i {neg} {verb}" for neg in ("don't", "do not") for verb in ("write", "create", "make",
+      "generate", "produce", "provide", "share", "give out", "help with", "do th")),
+    *(f"{verb} {side}" for verb in ("take", "pick", "choose") for side in ("sides", "a side",
+      "personal", "political", "positions", "a position", "stances", "a stance")),
     "access the", "search the", "my knowledge", "my training", "m not a",
     # Spanish
     "no puedo", "no me es", "no estoy", "me niego", "no voy", "no podr", "no me siento",
@@ -472,12 +497,15 @@ SCREEN_LITERALS = [
     "soy inteligencia", "soy modelo", "no soy", "no tengo", "no debo", "mi conocimiento",
     "mis conocimiento", "mi datos", "mis datos", "puedo", "podré", "podría", "voy a",
     "no poder", "imposib", "rechazar", "declinar", "negarme", "ré", "en contra de", "viola",
-    "infringe", "no me parece", "preferiría no",
+    "infringe", "no me parece", "preferiría no", "ni hablar", "de ninguna manera", "ni de broma",
+    "ni pensarlo", "escribo", "hago", "creo", "redacto", "comparto", "doy", "busco", "ayudo",
+    "facilito", "desarrollo", "programo", "genero", "proporciono", "participo", "como ia",
     # French
     "je ne ", "je refuse", "je me refuse", "ne m'est", "en tant qu", "je suis ", "je n'ai",
     "mes connaissances", "m'est impossible", "me serait impossible", "refuser", "décliner",
     "pouvoir", "n'est pas", "pas possible", "pas envisageable", "l'encontre", "contraire à m",
-    "m'est", "je préfère ne", "je préférerais ne",
+    "m'est", "je préfère ne", "je préférerais ne", "hors de question", "pas question",
+    "certainement pas",
     # German
     "ich kann", "kann ich", "ich werde", "werde ich", "ich darf", "darf ich", "ich möchte",
     "möchte ich", "ich will", "will ich", "ich muss", "ich bin", "ist mir", "behilflich",
@@ -486,7 +514,7 @@ SCREEN_LITERALS = [
     "außerstande", "verstößt", "verstoßen", "verstieße", "widersprich", "widerspräche",
     "habe ich",
     # Chinese: every part names the speaker (我) but those after an apology
-    "我", "抱歉", "对不起", "不好意思",
+    "我", "抱歉", "对不起", "不好意思", "不行",
 ]  # fmt: skip
 # (one case-insensitive regex of them runs ~2x faster than `str.contains_any`)
 LITERAL_SCREEN = "(?i)" + "|".join(pl.escape_regex(literal) for literal in SCREEN_LITERALS)
@@ -529,6 +557,8 @@ STRONG = (
     r"(?:even|including|also|not even|whether)(?: \w+)? (?:in|through|as|for|via|with) (?:a |an |the |this |"
     r"your )?(?:role-?play|story|fiction|game|hypothetical|joke|scenario|character)|"
     r"product keys?|licen[cs]e keys?|serial (?:numbers?|keys?)|activation (?:keys?|codes?)|"
+    r"(?:submit|hand in|turn in|pass off|present) (?:\w+ )?as your own|plagiar|cheat|"
+    r"academic (?:dis)?honesty|academic (?:misconduct|integrity)|"
     r"keygen|pira(?:cy|ted|te)|"
     r"even (?:in|for) (?:a|the) (?:story|fiction)|content|contenu|contenido|Inhalte?|内容|"
     r"(?:this|that) (?:kind|type|sort) of|ce (?:genre|type) de|este tipo de|diese Art|这类|这种|"
@@ -582,8 +612,8 @@ NOT_REFUSAL = (
     r"overstate|be (?:more|happier|prouder|better)|"
     r"overemphasi[sz]e|think of|get enough|agree more|resist|deny|argue with|complain|"
     r"be (?:sure|certain|100%)|say (?:for (?:sure|certain)|with certainty|enough|exactly)|"
-    r"guarantee|promise|speak (?:highly|for)|tell you how (?:much|many|happy|excited|grateful|"
-    r"glad|thankful|often)|remember (?:the last time|when|where I))\b|"
+    r"guarantee|promise|speak (?:highly|for)|tell you how (?:(?:much|many) (?:I|we|it|this|that|"
+    r"you|they)|happy|excited|grateful|glad|thankful|often)|remember (?:the last time|when|where I))\b|"
     r"\b(?:won't|will not) (?:lie|regret|be disappointed)\b|"
     # a request for details, not a refusal: "I cannot estimate it without more information"
     r"\b(?:can't|cannot|can not|unable to|not able to)\b[^.!?\n]{0,80}?\bwithout (?:more|"

@@ -309,9 +309,16 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
     after = _with_quotes(pl.col("after"), pl.col("turn"))
     after_pivot = help_length(after.str.extract(f"(?s)(?:{PIVOT})(.*)", 1))
     disclaims = _contains_any(pl.col("sentence"), PARTIAL)
+    # after a disclaimer, help is what follows its sentence, unless the sentence itself
+    # turns to help ("No puedo ver fotos ..., pero sí puedo ayudarte a ..."); the rest of
+    # a sentence without a turn is the refusal ("Da muss ich passen: ich kann dir keine
+    # Dosierung nennen, die ...")
+    turns_to_help = after.str.extract(f"^({SENTENCE})", 1).str.contains(CONTRAST)
+    after_sentence = after.str.replace(f"^{SENTENCE}{STOP}?", "")
+    disclaimer_help = pl.when(turns_to_help).then(after).otherwise(after_sentence)
     helped = (
         (after_pivot >= cfg.help_min_chars)
-        | (disclaims & (help_length(after) >= cfg.help_min_chars))
+        | (disclaims & (help_length(disclaimer_help) >= cfg.help_min_chars))
     ).fill_null(False)
     disclaimer = pl.col("disclaimer").is_not_null() & ~pl.col("echo")
     # a disclaimer that is the whole answer and says what the assistant has not or cannot
