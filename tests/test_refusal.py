@@ -533,3 +533,21 @@ def test_precision_and_recall_on_fourth_development_set():
     assert soft_p >= 0.95 and soft_r >= 0.93, (soft_p, soft_r)
     negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
     assert negatives.count("hard") == 0 and negatives.count("soft") == 0
+
+
+def test_blind_estimate_on_the_fifth_held_out_set():
+    """tests/data/refusal_quality_heldout5.jsonl (a fifth author, 200 rows, 63 hard and 37
+    soft refusals) was written blind and measured once, after the fourth round: hard P
+    0.893 R 0.794, soft P 0.964 R 0.730 (the session-12 starting code: hard R 0.746, soft
+    R 0.703, the same precision). Nothing was tuned on it; this guards that estimate
+    (benchmarks/RESULTS.md lists its misses), so a change that loses ground on text no
+    pattern was written for shows here."""
+    frame, rows = heldout("refusal_quality_heldout5.jsonl")
+    predicted = tiers(frame)
+    gold = [row["refusal"] for row in rows]
+    hard_p, hard_r = precision_recall(gold, predicted, "hard")
+    soft_p, soft_r = precision_recall(gold, predicted, "soft")
+    assert hard_p >= 0.88 and hard_r >= 0.78, (hard_p, hard_r)
+    assert soft_p >= 0.95 and soft_r >= 0.72, (soft_p, soft_r)
+    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
+    assert negatives.count("hard") == 0
