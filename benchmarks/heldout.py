@@ -3,13 +3,13 @@
 Each held-out set was written blind (its author read DESIGN.md and the issue, never the
 detectors' patterns or the other sets) and measured once as it was. The detectors were
 then widened by classes of phrasing against tests/data/refusal_quality_heldout.jsonl
-(round 1), refusal_quality_heldout2.jsonl (round 2) and refusal_quality_heldout3.jsonl
-(round 3), so those are development sets now and their figures upper bounds;
-tests/data/refusal_quality_heldout4.jsonl, measured after round 3 and not tuned on, is
-the estimate (benchmarks/RESULTS.md). Prints hard / soft / any-refusal P/R/F1,
+(round 1), refusal_quality_heldout2.jsonl (round 2), refusal_quality_heldout3.jsonl
+(round 3) and refusal_quality_heldout4.jsonl (round 4), so those are development sets now
+and their figures upper bounds; tests/data/refusal_quality_heldout5.jsonl, measured after
+round 4 and not tuned on, is the estimate (benchmarks/RESULTS.md). Prints hard / soft / any-refusal P/R/F1,
 low-quality P/R overall and per reason, and every misclassified row.
 
-    .venv/bin/python benchmarks/heldout.py [tests/data/refusal_quality_heldout4.jsonl]
+    .venv/bin/python benchmarks/heldout.py [tests/data/refusal_quality_heldout5.jsonl]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from curate.stages.quality import Quality
 from curate.stages.refusal import Refusal
 
 HELDOUT = (
-    Path(__file__).resolve().parent.parent / "tests" / "data" / "refusal_quality_heldout4.jsonl"
+    Path(__file__).resolve().parent.parent / "tests" / "data" / "refusal_quality_heldout5.jsonl"
 )
 
 
