@@ -252,10 +252,10 @@ def test_every_screened_turn_holds_a_screen_literal():
     """SCREEN_LITERALS skip the regexes for turns without any of them; on every turn of
     the labelled sets and the phrasing families, a turn the regexes screen holds one."""
     _, rows = labelled()
-    _, dev = heldout()
-    _, dev2 = heldout("refusal_quality_heldout2.jsonl")
-    texts = [m["content"] for row in rows + dev + dev2 for m in row["messages"]]
-    texts += [case[2] for case in FAMILIES + ROUND_TWO]
+    for case in HELD_OUT:
+        rows += heldout(case[0])[1]
+    texts = [m["content"] for row in rows for m in row["messages"]]
+    texts += [case[2] for case in FAMILIES + ROUND_TWO + ROUND_THREE + ROUND_FOUR]
     frame = pl.DataFrame({"t": texts}).select(_clean(pl.col("t")).alias("t"))
     out = frame.select(screened=_screen(pl.col("t"), 300), literal=_may_refuse(pl.col("t"), 300))
     assert out["screened"].sum() > 100
@@ -458,96 +458,48 @@ def test_refusal_structures_across_languages(prompt, response, tier):
     assert tiers(conversations((prompt, response))) == [tier]
 
 
-# --- the held-out set, now a development set ------------------------------------------
+# --- the held-out sets -------------------------------------------------------------
+# Each was written blind by another author (DESIGN.md and the issue only), measured once
+# as written, and then used to widen the detectors by classes of phrasing, so from then on
+# it is a development set, guarded at the level reached; the latest one is the estimate,
+# guarded at its blind measurement. Blind measurements (hard P / R, soft P / R):
+#   heldout   first                    0.919 / 0.864, 0.955 / 0.525
+#   heldout2  after round 1            0.911 / 0.785, 0.966 / 0.737
+#   heldout3  after round 2            0.972 / 0.920, 0.927 / 0.884
+#   heldout4  after round 3            1.000 / 0.840, 0.977 / 0.896
+#   heldout5  after round 4 (estimate) 0.893 / 0.794, 0.964 / 0.730
+#             (the session-12 starting code: 0.887 / 0.746, 0.963 / 0.703)
+HELD_OUT = [  # file, at least: hard P, hard R, soft P, soft R; negatives read as hard / soft
+    ("refusal_quality_heldout.jsonl", 0.97, 0.97, 0.95, 0.9, 0, None),
+    ("refusal_quality_heldout2.jsonl", 0.97, 0.97, 0.95, 0.95, 0, 0),
+    ("refusal_quality_heldout3.jsonl", 0.97, 0.97, 0.95, 0.93, 1, None),
+    ("refusal_quality_heldout4.jsonl", 0.97, 0.97, 0.95, 0.93, 0, 0),
+    ("refusal_quality_heldout5.jsonl", 0.88, 0.78, 0.95, 0.72, 0, None),  # the estimate
+]
 
 
-def heldout(name: str = "refusal_quality_heldout.jsonl"):
-    """tests/data/refusal_quality_heldout.jsonl: written blind, then used to develop the
-    detectors (issue 5), so from then on a development set; the latest blind set judges."""
+def heldout(name: str):
     path = Path(__file__).parent / "data" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     chats = [[(m["role"], m["content"]) for m in row["messages"]] for row in rows]
     return conversations(*chats), rows
 
 
-def test_precision_and_recall_on_development_set():
-    """A regression guard at the level reached on the development set (hard P 0.985 R 1.0,
-    soft P 1.0 R 0.95 when written): not an estimate of accuracy on new data."""
-    frame, rows = heldout()
+@pytest.mark.parametrize(
+    ("name", "hard_p_min", "hard_r_min", "soft_p_min", "soft_r_min", "hard_fp", "soft_fp"),
+    HELD_OUT,
+    ids=[case[0].split("_")[-1].removesuffix(".jsonl") for case in HELD_OUT],
+)
+def test_held_out_sets_keep_their_level(
+    name, hard_p_min, hard_r_min, soft_p_min, soft_r_min, hard_fp, soft_fp
+):
+    frame, rows = heldout(name)
     predicted = tiers(frame)
     gold = [row["refusal"] for row in rows]
     hard_p, hard_r = precision_recall(gold, predicted, "hard")
     soft_p, soft_r = precision_recall(gold, predicted, "soft")
-    assert hard_p >= 0.97 and hard_r >= 0.97, (hard_p, hard_r)
-    assert soft_p >= 0.95 and soft_r >= 0.9, (soft_p, soft_r)
+    assert hard_p >= hard_p_min and hard_r >= hard_r_min, (hard_p, hard_r)
+    assert soft_p >= soft_p_min and soft_r >= soft_r_min, (soft_p, soft_r)
     negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
-    assert negatives.count("hard") == 0
-
-
-def test_precision_and_recall_on_second_development_set():
-    """tests/data/refusal_quality_heldout2.jsonl (another author) was written blind and
-    measured once, blind: hard P 0.911 R 0.785, soft P 0.966 R 0.737 (es/fr/de/zh: hard R
-    0.641, soft R 0.636). The detectors were then widened by classes of phrasing against
-    it (issue 5, second round), so it became a development set: this is a regression guard
-    at the level reached then (hard P 1.0 R 1.0, soft P 1.0 R 1.0), not an estimate."""
-    frame, rows = heldout("refusal_quality_heldout2.jsonl")
-    predicted = tiers(frame)
-    gold = [row["refusal"] for row in rows]
-    hard_p, hard_r = precision_recall(gold, predicted, "hard")
-    soft_p, soft_r = precision_recall(gold, predicted, "soft")
-    assert hard_p >= 0.97 and hard_r >= 0.97, (hard_p, hard_r)
-    assert soft_p >= 0.95 and soft_r >= 0.95, (soft_p, soft_r)
-    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
-    assert negatives.count("hard") == 0 and negatives.count("soft") == 0
-
-
-def test_precision_and_recall_on_third_development_set():
-    """tests/data/refusal_quality_heldout3.jsonl (a third author, 46 of its 70 hard
-    refusals in es/fr/de/zh) was written blind and measured once, after the second round:
-    hard P 0.972 R 0.920, soft P 0.927 R 0.884. The third round widened the detectors by
-    classes of phrasing against it, so it became a development set: a regression guard at
-    the level reached then (hard P 0.974 R 1.0, soft P 0.976 R 0.953), not an estimate."""
-    frame, rows = heldout("refusal_quality_heldout3.jsonl")
-    predicted = tiers(frame)
-    gold = [row["refusal"] for row in rows]
-    hard_p, hard_r = precision_recall(gold, predicted, "hard")
-    soft_p, soft_r = precision_recall(gold, predicted, "soft")
-    assert hard_p >= 0.97 and hard_r >= 0.97, (hard_p, hard_r)
-    assert soft_p >= 0.95 and soft_r >= 0.93, (soft_p, soft_r)
-    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
-    assert negatives.count("hard") <= 1
-
-
-def test_precision_and_recall_on_fourth_development_set():
-    """tests/data/refusal_quality_heldout4.jsonl (a fourth author, 254 rows, 81 hard and
-    48 soft refusals) was written blind and measured once, after the third round: hard P
-    1.000 R 0.840, soft P 0.977 R 0.896. The fourth round widened the detectors by classes
-    of phrasing against it, so it became a development set: a regression guard at the
-    level reached then (hard P 1.0 R 1.0, soft P 1.0 R 0.958), not an estimate."""
-    frame, rows = heldout("refusal_quality_heldout4.jsonl")
-    predicted = tiers(frame)
-    gold = [row["refusal"] for row in rows]
-    hard_p, hard_r = precision_recall(gold, predicted, "hard")
-    soft_p, soft_r = precision_recall(gold, predicted, "soft")
-    assert hard_p >= 0.97 and hard_r >= 0.97, (hard_p, hard_r)
-    assert soft_p >= 0.95 and soft_r >= 0.93, (soft_p, soft_r)
-    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
-    assert negatives.count("hard") == 0 and negatives.count("soft") == 0
-
-
-def test_blind_estimate_on_the_fifth_held_out_set():
-    """tests/data/refusal_quality_heldout5.jsonl (a fifth author, 200 rows, 63 hard and 37
-    soft refusals) was written blind and measured once, after the fourth round: hard P
-    0.893 R 0.794, soft P 0.964 R 0.730 (the session-12 starting code: hard R 0.746, soft
-    R 0.703, the same precision). Nothing was tuned on it; this guards that estimate
-    (benchmarks/RESULTS.md lists its misses), so a change that loses ground on text no
-    pattern was written for shows here."""
-    frame, rows = heldout("refusal_quality_heldout5.jsonl")
-    predicted = tiers(frame)
-    gold = [row["refusal"] for row in rows]
-    hard_p, hard_r = precision_recall(gold, predicted, "hard")
-    soft_p, soft_r = precision_recall(gold, predicted, "soft")
-    assert hard_p >= 0.88 and hard_r >= 0.78, (hard_p, hard_r)
-    assert soft_p >= 0.95 and soft_r >= 0.72, (soft_p, soft_r)
-    negatives = [p for p, row in zip(predicted, rows, strict=True) if row["group"] == "negative"]
-    assert negatives.count("hard") == 0
+    assert negatives.count("hard") <= hard_fp
+    assert soft_fp is None or negatives.count("soft") <= soft_fp
