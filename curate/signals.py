@@ -39,7 +39,12 @@ QUOTED = (
 # Latin and CJK scripts, a closing bracket or quote, markdown emphasis or a table bar, a
 # symbol or emoji. A trailing ':' or ',' is not an ending: the text stops before the list
 # or clause it announced.
-CLEAN_END = r"(?:[.!?。！？…;)\]}\"'”’»>*`|~_/]|[\p{So}\p{Sk}\p{Sm}])\s*$"
+# a sentence end, a closing bracket or quote of any script (German „…“ closes with U+201C,
+# Chinese with 」), a symbol; or a sign-off after a dash ("… for your order! — Mia")
+CLEAN_END = (
+    r"(?:[.!?。！？…;>*`|~_/\"']|[\p{So}\p{Sk}\p{Sm}\p{Pe}\p{Pf}\p{Pi}]|"
+    r"[—–] ?\p{Lu}[\w.]*(?: \p{Lu}[\w.]*)?)\s*$"
+)
 # The last line stops on a word that cannot end an English sentence.
 DANGLING_END = (
     r"(?i)(?:[,:\-–(]|\b(?:the|a|an|and|or|but|of|to|with|for|by|from|that|which|"

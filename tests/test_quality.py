@@ -233,6 +233,31 @@ PLANETS = (
             None,
         ),
         ("Name two fruits.", "- Apples are crunchy.\n- Pears", None),
+        # ends that close cleanly in other scripts and styles: a German closing quote, a
+        # Chinese corner bracket, a sign-off after a dash; and a real cut before a dash
+        (
+            "Schreib einen Abschiedsgruß für eine Kollegin in die Karte.",
+            "„Liebe Anna, wir danken dir für die schönen Jahre im Team und wünschen dir für "
+            "deine berufliche und private Zukunft alles Gute und viel Erfolg.“",
+            None,
+        ),
+        (
+            "帮我写一句台卡文案。",
+            "可以这样写：「感谢光临小巷面馆！您的每一条评价都是我们进步的动力，欢迎扫码说说您的感受～」",
+            None,
+        ),
+        (
+            "Write a thank-you note for my Etsy customers.",
+            "Thank you so much for your order and for supporting a small shop like mine, it "
+            "truly means the world to me and my family! — Mia",
+            None,
+        ),
+        (
+            "Write a thank-you note for my Etsy customers.",
+            "Thank you so much for your order and for supporting a small shop like mine, it "
+            "truly means the world to me and my family — and I hope that the",
+            "truncated",
+        ),
         ("List European capitals.", "1. Paris\n2. Berlin\n3. Madrid", None),
         # lengths the prompt asks for
         (
