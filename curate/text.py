@@ -68,9 +68,13 @@ _ROLE = {"prompt": "user", "response": "assistant"}
 
 def normalized(text: pl.Expr) -> pl.Expr:
     """Text for matching: NFKC, case-folded, whitespace collapsed; numbers and punctuation kept."""
-    # Same as replacing every whitespace run by one space, but 5x faster: a run of two or
-    # more, or a single whitespace character that is not a space.
-    return casefolded(text).str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars()
+    return collapsed_whitespace(casefolded(text))
+
+
+def collapsed_whitespace(text: pl.Expr) -> pl.Expr:
+    """Every whitespace run as one space, stripped. Same as replacing `\\s+` by a space,
+    but 5x faster: a run of two or more, or a single whitespace character not a space."""
+    return text.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars()
 
 
 def casefolded(text: pl.Expr) -> pl.Expr:
@@ -99,8 +103,14 @@ def _nfkc(texts: pl.Series) -> pl.Series:
 def on_non_ascii(texts: pl.Series, transform: Callable[[pl.Series], pl.Series]) -> pl.Series:
     """`texts` with `transform` applied to the rows that are not pure ASCII only: for a
     step that changes no ASCII text, the other rows are neither read nor written anew."""
-    non_ascii = (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False)
-    if not non_ascii.any():
+    wide = non_ascii(texts)
+    if not wide.any():
         return texts
-    positions = non_ascii.arg_true()
+    positions = wide.arg_true()
     return texts.scatter(positions, transform(texts.gather(positions)))
+
+
+def non_ascii(texts: pl.Series) -> pl.Series:
+    """Whether each text holds a character beyond ASCII (more bytes than characters);
+    false for null."""
+    return (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False)

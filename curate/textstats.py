@@ -16,12 +16,14 @@ vanishingly unlikely.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numba as nb
 import numpy as np
 import polars as pl
 
 from curate.dedup.shingles import _FNV_OFFSET, _FNV_PRIME, _fmix64, _string_buffers
+from curate.text import on_non_ascii
 
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 WORD_CHAR, CJK_CHAR, SPACE_CHAR = 1, 2, 4  # class bits
@@ -44,15 +46,7 @@ def count_units(texts: pl.Series, punctuation: bool) -> pl.Series:
     """Words per row (Int64, null for null): a run of `\\w` characters outside CJK, or
     one CJK character (`curate.signals.WORD`); with `punctuation`, also each other
     character that is not whitespace (`curate.signals.TOKEN_UNIT`)."""
-    texts = texts.rechunk()
-    counts = np.zeros(texts.len(), np.int64)
-    if texts.len():
-        data, offsets = _string_buffers(texts)
-        _count_units(data, offsets, char_classes(), punctuation, counts)
-    out = pl.Series(texts.name, counts)
-    if texts.null_count():
-        out = pl.select(pl.when(texts.is_not_null()).then(out)).to_series().alias(texts.name)
-    return out
+    return _per_row(texts, np.int64, _count_units, punctuation)
 
 
 # a tokenizer splits a long word into pieces and a number into (about) one token a digit
@@ -67,12 +61,17 @@ def token_units(texts: pl.Series) -> pl.Series:
     is a token a digit plus one per two other characters (hashes, base64, numbers). Fitted
     to SmolLM2's tokenizer on real text, where counting words undercounts a dump of hashes
     ~19x (benchmarks/RESULTS.md)."""
+    return _per_row(texts, np.float64, _token_units)
+
+
+def _per_row(texts: pl.Series, dtype: type, kernel: Any, *args: Any) -> pl.Series:
+    """`kernel(data, offsets, char_classes(), *args, out)`'s value per row (null for null)."""
     texts = texts.rechunk()
-    units = np.zeros(texts.len(), np.float64)
+    values = np.zeros(texts.len(), dtype)
     if texts.len():
         data, offsets = _string_buffers(texts)
-        _token_units(data, offsets, char_classes(), units)
-    out = pl.Series(texts.name, units)
+        kernel(data, offsets, char_classes(), *args, values)
+    out = pl.Series(texts.name, values)
     if texts.null_count():
         out = pl.select(pl.when(texts.is_not_null()).then(out)).to_series().alias(texts.name)
     return out
@@ -109,11 +108,8 @@ def ngram_repetition(
     rows = np.asarray(rows, np.int64)
     if rows.size == 0 or not sizes:
         return top, dup
-    texts = texts.rechunk().fill_null("")
     # the kernel folds A-Z itself; polars lower-cases the rows with other letters
-    wide = np.flatnonzero((texts.str.len_bytes() != texts.str.len_chars()).to_numpy())
-    if wide.size:
-        texts = texts.scatter(wide, texts.gather(wide).str.to_lowercase())
+    texts = on_non_ascii(texts.rechunk().fill_null(""), lambda wide: wide.str.to_lowercase())
     data, offsets = _string_buffers(texts)
     _ngram_repetition(data, offsets, char_classes(), rows, np.asarray(sizes, np.int64), top, dup)
     return top, dup

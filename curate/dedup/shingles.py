@@ -29,7 +29,7 @@ import numba as nb
 import numpy as np
 import polars as pl
 
-from curate.text import casefolded, normalized
+from curate.text import casefolded, non_ascii, normalized
 
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 
@@ -88,7 +88,7 @@ def token_text(texts: pl.Series) -> tuple[pl.Series, np.ndarray]:
     """Texts prepared for the byte tokeniser, and the number of CJK characters per row."""
     texts = texts.cast(pl.String).fill_null("").rename("text")
     cjk = np.zeros(len(texts), np.int64)
-    wide = np.flatnonzero((texts.str.len_bytes() != texts.str.len_chars()).to_numpy())
+    wide = np.flatnonzero(non_ascii(texts).to_numpy())
     if wide.size:
         folded = pl.col("folded")
         words = folded.str.replace_all(f"({CJK})", " $1 ").str.replace_all(r"\W+", " ")

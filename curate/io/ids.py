@@ -20,6 +20,7 @@ import polars as pl
 
 from curate.dedup.shingles import _string_buffers
 from curate.records import record_id
+from curate.text import non_ascii
 
 _IV = np.array(
     [
@@ -57,9 +58,7 @@ def fill_ids(records: pl.DataFrame) -> pl.DataFrame:
     positions = missing.arg_true()
     todo = records.select("messages", "tools").gather(positions)
     turns = todo["messages"].explode(empty_as_null=False, keep_nulls=False).struct.unnest()
-    ascii_turn = (turns["content"].str.len_bytes() == turns["content"].str.len_chars()) & (
-        turns["role"].str.len_bytes() == turns["role"].str.len_chars()
-    )
+    ascii_turn = ~non_ascii(turns["content"]) & ~non_ascii(turns["role"])
     plain_turn = ascii_turn & turns["reasoning"].is_null() & turns["tool_calls"].is_null()
     counts = todo["messages"].list.len().fill_null(0).to_numpy()
     offsets = np.zeros(len(counts) + 1, np.int64)

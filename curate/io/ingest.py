@@ -70,6 +70,8 @@ def read_source(
     caller to fill in all at once (`ids.fill_ids`).
     """
     fmt = None if src.format == "auto" else src.format
+    if with_ids:
+        from curate.io.ids import fill_ids  # numba: loaded when first needed
     first = True
     for batch in _batches(src, batch_rows, limit):
         if first and src.format == "auto":
@@ -78,8 +80,6 @@ def read_source(
         first = False
         mapped = _map_batch(src, batch, fmt, strict, vectorised)
         if with_ids:
-            from curate.io.ids import fill_ids  # numba: loaded when first needed
-
             mapped.records = fill_ids(mapped.records)
         yield mapped
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from curate.report.charts import Histogram, Side, curve, format_number, histogram, project_2d
 from curate.report.run import RunFiles
-from curate.text import field_text
+from curate.text import collapsed_whitespace, field_text
 
 EXAMPLES_PER_REASON = 3
 CLUSTERS_SHOWN = 6
@@ -715,15 +715,10 @@ def _collapsed_head(column: str, limit: int) -> pl.Expr:
     a text whose head collapses to fewer (mostly whitespace) is collapsed whole.
     """
     full = pl.col(column)
-    head = _collapsed(full.str.slice(0, SNIPPET_HEAD * limit))
+    head = collapsed_whitespace(full.str.slice(0, SNIPPET_HEAD * limit))
     enough = (head.str.len_chars() > limit) | (full.str.len_chars() <= SNIPPET_HEAD * limit)
-    rest = _collapsed(pl.when(~enough).then(full))  # null where the head is enough
+    rest = collapsed_whitespace(pl.when(~enough).then(full))  # null where the head is enough
     return pl.when(enough).then(head).otherwise(rest).alias(column)
-
-
-def _collapsed(text: pl.Expr) -> pl.Expr:
-    # every whitespace run as one space, as `curate.text.normalized` does it (5x faster than \s+)
-    return text.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars()
 
 
 def _snippet(column: str, limit: int) -> pl.Expr:

@@ -469,11 +469,7 @@ def _text_hits(cfg: QualityConfig) -> dict[str, pl.Expr]:
     if cfg.enabled("mojibake"):
         hits["mojibake"] = pl.col("conversation_prose").str.contains(mojibake_pattern())
     if cfg.enabled("placeholder") and cfg.placeholders:
-        # one regex per pattern: the same rows match as with their alternation, and each
-        # keeps its literal prefilter (the alternation runs ~10x slower)
-        hits["placeholder"] = pl.any_horizontal(
-            pl.col("prose").str.contains(f"(?im)(?:{p})") for p in cfg.placeholders
-        )
+        hits["placeholder"] = _has_placeholder(pl.col("prose"), cfg)
     return hits
 
 
@@ -555,16 +551,16 @@ def _unless_template(frame: pl.DataFrame, prose: pl.Series, cfg: QualityConfig) 
     stripped = (
         prose.gather(rows)
         .to_frame("prose")
-        .select(
-            pl.any_horizontal(
-                pl.col("prose")
-                .str.replace_all(TEMPLATE_VARIABLE, " ")
-                .str.contains(f"(?im)(?:{p})")
-                for p in cfg.placeholders
-            )
-        )
+        .select(_has_placeholder(pl.col("prose").str.replace_all(TEMPLATE_VARIABLE, " "), cfg))
     )
     return hits.scatter(rows, stripped.to_series())
+
+
+def _has_placeholder(text: pl.Expr, cfg: QualityConfig) -> pl.Expr:
+    """Any of `cfg.placeholders` in `text`."""
+    # one regex per pattern: the same rows match as with their alternation, and each
+    # keeps its literal prefilter (the alternation runs ~10x slower)
+    return pl.any_horizontal(text.str.contains(f"(?im)(?:{p})") for p in cfg.placeholders)
 
 
 def _dup_line_frac(prose: pl.Expr) -> pl.Expr:

@@ -196,9 +196,15 @@ def _first_clause(frame: pl.DataFrame, head: pl.Expr, parts: list[str], name: st
         pl.concat_str(
             # the clause may end the sentence ("Sorry, I can't.")
             before.str.extract(f"({SENTENCE}{STOP}?)\\z", 1),
-            pl.col(f"{name}_after").str.extract(f"^({SENTENCE})", 1),
+            _sentence_rest(pl.col(f"{name}_after"))[0],
         ).alias(name)
     )
+
+
+def _sentence_rest(after: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Of `after`, the prose after a clause: the rest of the clause's sentence, and the
+    prose after that sentence."""
+    return after.str.extract(f"^({SENTENCE})", 1), after.str.replace(f"^{SENTENCE}{STOP}?", "")
 
 
 def help_length(text: pl.Expr) -> pl.Expr:
@@ -313,8 +319,8 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
     # turns to help ("No puedo ver fotos ..., pero sí puedo ayudarte a ..."); the rest of
     # a sentence without a turn is the refusal ("Da muss ich passen: ich kann dir keine
     # Dosierung nennen, die ...")
-    turns_to_help = after.str.extract(f"^({SENTENCE})", 1).str.contains(CONTRAST)
-    after_sentence = after.str.replace(f"^{SENTENCE}{STOP}?", "")
+    sentence_rest, after_sentence = _sentence_rest(after)
+    turns_to_help = sentence_rest.str.contains(CONTRAST)
     disclaimer_help = pl.when(turns_to_help).then(after).otherwise(after_sentence)
     helped = (
         (after_pivot >= cfg.help_min_chars)
@@ -325,8 +331,7 @@ def detect(frame: pl.DataFrame, cfg: RefusalConfig) -> pl.DataFrame:
     # ("As an AI, I don't have access to real-time data, so I can't tell you the price.")
     # declines the task: soft needs help after it. "I'm an AI assistant." answering "who
     # are you?" declines nothing, nor does a sentence that goes on "but I do ..."
-    rest = pl.col("disclaimer_after").str.extract(f"^({SENTENCE})", 1)
-    beyond = pl.col("disclaimer_after").str.replace(f"^{SENTENCE}{STOP}?", "")
+    rest, beyond = _sentence_rest(pl.col("disclaimer_after"))
     # where the disclaimer's sentence starts: an answer given before it is help too
     start = (
         pl.col("prose").str.len_chars()
